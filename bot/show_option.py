@@ -1,0 +1,99 @@
+"""The ``show`` option: autocomplete from what this server can see, then typed name → row."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.errors import ShowNeeded, UnknownShow
+from bot.markdown import escape, shorten
+from bot.store import Show, Store
+
+if TYPE_CHECKING:
+    from bot.bot import DramaBot
+
+MAX_NAME = 100
+_ID_PREFIX = "id:"
+
+
+def _store(interaction: discord.Interaction) -> Store:
+    client: DramaBot = interaction.client  # type: ignore[assignment]
+    return client.store
+
+
+def choice_label(show: Show) -> str:
+    """Label a choice like "Run On · 런 온 · 2020": enough to tell two shows of the same name apart."""
+    parts = [show.title]
+    if show.original_title and show.original_title != show.title:
+        parts.append(show.original_title)
+    if show.season > 1:
+        parts.append(f"season {show.season}")
+    if show.year:
+        parts.append(str(show.year))
+    return shorten(" · ".join(parts), 100)
+
+
+class ShowTransformer(app_commands.Transformer):
+    """Turns what the member typed or picked into a :class:`Show` this server can see."""
+
+    @property
+    def max_value(self) -> int:
+        # max_length for a string option: Discord's client refuses longer names outright.
+        return MAX_NAME
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        shows = await _store(interaction).search_shows(interaction.guild_id, value[:MAX_NAME], limit=25)
+        return [
+            app_commands.Choice(name=choice_label(show), value=f"{_ID_PREFIX}{show.id}") for show in shows
+        ]
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Show:  # type: ignore[override]
+        assert interaction.guild_id is not None  # every command is guild-only
+        return await find_show(_store(interaction), interaction.guild_id, value)
+
+
+async def find_show(store: Store, guild_id: int, value: str) -> Show:
+    """The show a member means by ``value``: a picked choice, an exact name, or one unique match."""
+    value = value.strip()
+    if len(value) > MAX_NAME:
+        raise UnknownShow(f"No show has a name that long: titles are at most {MAX_NAME} characters.")
+    if not value:
+        raise UnknownShow("Type a show name, or pick one from the list.")
+    if value.startswith(_ID_PREFIX) and value[len(_ID_PREFIX) :].isdigit():
+        show = await store.visible_show(guild_id, int(value[len(_ID_PREFIX) :]))
+        if show is not None:
+            return show
+    exact = await store.find_show_by_name(guild_id, value)
+    if exact:
+        return exact[0]
+    close = await store.search_shows(guild_id, value, limit=4)
+    if len(close) == 1:
+        return close[0]
+    if close:
+        names = ", ".join(f"**{escape(show.title)}**" for show in close[:3])
+        raise UnknownShow(f"Several shows match “{escape(value)}”: {names}. Pick one from the list.")
+    raise UnknownShow(
+        f"I don't know a show called “{escape(shorten(value, 60))}” in this server. "
+        "Start typing in the `show` option and pick one from the list."
+    )
+
+
+async def show_or_default(store: Store, guild_id: int, show: Show | None) -> Show:
+    """The given show, or the server's default: for now, the only show it can see."""
+    if show is not None:
+        return show
+    visible = await store.visible_shows(guild_id)
+    if len(visible) == 1:
+        return visible[0]
+    if not visible:
+        raise ShowNeeded("This server has no shows yet.")
+    raise ShowNeeded("This server follows several shows: say which one with the `show` option.")
+
+
+ShowOption = app_commands.Transform[Show, ShowTransformer]

@@ -1,0 +1,180 @@
+"""The store on real SQLite files: migrations, constraints, catalog loading, lookups."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.bot import DEFAULT_CATALOG
+from bot.scores import Score
+from bot.showfile import load_catalog
+from bot.store import EpisodeSpec, ShowSpec, Store, StoreError
+from bot.store.store import migrations
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    opened = await Store.open(tmp_path / "nested" / "folder" / "bot.db")
+    yield opened
+    await opened.close()
+
+
+def run_on() -> ShowSpec:
+    return load_catalog(DEFAULT_CATALOG)[0]
+
+
+def raw(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+async def test_a_fresh_database_reaches_the_latest_version_with_wal(store: Store) -> None:
+    assert store.path.exists()
+    assert await store.schema_version() == len(migrations())
+    with sqlite3.connect(store.path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert await store.integrity_check() == "ok"
+
+
+async def test_reopening_applies_no_migration_again(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    first = await Store.open(path)
+    show_id = await first.save_catalog_show(run_on())
+    await first.close()
+    with sqlite3.connect(path) as connection:
+        schema_before = connection.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+
+    second = await Store.open(path)
+    assert await second.schema_version() == len(migrations())
+    assert (await second.visible_show(1, show_id)) is not None
+    await second.close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema_before
+
+
+async def test_a_database_from_a_newer_dramabot_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA user_version = 999")
+    with pytest.raises(StoreError, match="newer than this dramabot knows"):
+        await Store.open(path)
+
+
+async def test_the_catalog_loads_run_on_exactly(store: Store) -> None:
+    show_id = await store.save_catalog_show(run_on())
+    show = await store.visible_show(guild_id=123, show_id=show_id)
+    assert show is not None
+    assert (show.title, show.original_title, show.year, show.network, show.season) == (
+        "Run On",
+        "런 온",
+        2020,
+        "JTBC",
+        1,
+    )
+    assert show.is_catalog and show.episode_count == 16
+    assert show.verdict == Score(17)
+    episodes = await store.episodes(show_id)
+    assert [str(e.critic_score) for e in episodes] == [
+        "3.5", "4", "3.5", "3.5", "4", "4", "3.5", "3", "3.5", "4", "4", "3.5", "3.5", "4", "4.5", "5",
+    ]  # fmt: skip
+
+
+async def test_loading_the_catalog_twice_changes_nothing(store: Store) -> None:
+    first = await store.save_catalog_show(run_on())
+    before = (await store.visible_shows(1), await store.episodes(first))
+    second = await store.save_catalog_show(run_on())
+    assert second == first
+    assert (await store.visible_shows(1), await store.episodes(first)) == before
+
+
+async def test_an_edited_catalog_updates_in_place_and_shrinks_cleanly(store: Store) -> None:
+    show_id = await store.save_catalog_show(run_on())
+    shorter = ShowSpec(
+        key="run-on",
+        title="Run On",
+        episode_count=2,
+        episodes=(EpisodeSpec(number=1, critic_score=Score(2)),),
+    )
+    assert await store.save_catalog_show(shorter) == show_id
+    episodes = await store.episodes(show_id)
+    assert [(e.number, e.critic_score) for e in episodes] == [(1, Score(2)), (2, None)]
+
+
+async def test_constraints_reject_bad_rows(store: Store) -> None:
+    show_id = await store.save_catalog_show(run_on())
+    with raw(store.path) as connection:
+        bad_statements = [
+            # a critic score above 5
+            ("UPDATE episode SET critic_halves = 11 WHERE show_id = ? AND number = 1", (show_id,)),
+            # an episode past the end of the show
+            ("INSERT INTO episode (show_id, number) VALUES (?, 17)", (show_id,)),
+            # an episode of a show that does not exist
+            ("INSERT INTO episode (show_id, number) VALUES (?, 1)", (show_id + 100,)),
+            # shrinking a show below its episodes without removing them
+            ("UPDATE show SET episode_count = 3 WHERE id = ?", (show_id,)),
+            # a second catalog show with the same (case-folded) title
+            (
+                "INSERT INTO show (title, title_key, episode_count) VALUES ('RUN ON', 'run on', 1)",
+                (),
+            ),
+            # a verdict above 10
+            ("UPDATE show SET verdict_halves = 21 WHERE id = ?", (show_id,)),
+            # an empty title
+            ("INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (5, '', '', 1)", ()),
+        ]
+        for statement, parameters in bad_statements:
+            with pytest.raises(sqlite3.IntegrityError):
+                connection.execute(statement, parameters)
+    assert await store.integrity_check() == "ok"
+    assert [str(e.critic_score) for e in await store.episodes(show_id)][:1] == ["3.5"]
+
+
+async def test_two_servers_may_each_have_a_show_of_the_same_title(store: Store) -> None:
+    with raw(store.path) as connection:
+        for guild in (1, 2):
+            connection.execute(
+                "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (?, 'Mine', 'mine', 1)",
+                (guild,),
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            connection.execute(
+                "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (1, 'MINE', 'mine', 1)"
+            )
+    assert [s.title for s in await store.visible_shows(1)] == ["Mine"]
+
+
+async def test_search_matches_title_original_title_and_alias(store: Store) -> None:
+    await store.save_catalog_show(run_on())
+    for typed in ("run", "RUN ON", "on", "런", "런 온", "reon"):
+        assert [s.title for s in await store.search_shows(1, typed)] == ["Run On"], typed
+    assert await store.search_shows(1, "goblin") == []
+    assert [s.title for s in await store.find_show_by_name(1, "  run   on ")] == ["Run On"]
+    assert await store.find_show_by_name(1, "run") == []
+
+
+async def test_a_server_sees_only_the_catalog_and_its_own_shows(store: Store) -> None:
+    await store.save_catalog_show(run_on())
+    with raw(store.path) as connection:
+        connection.execute(
+            "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (1, 'Ours', 'ours', 3)"
+        )
+        theirs = connection.execute(
+            "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (2, 'Theirs', 'theirs', 3)"
+            " RETURNING id"
+        ).fetchone()[0]
+    assert [s.title for s in await store.visible_shows(1)] == ["Ours", "Run On"]
+    assert await store.visible_show(1, theirs) is None
+    assert await store.search_shows(1, "theirs") == []
+    assert await store.find_show_by_name(1, "Theirs") == []
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
+    show_id = await store.save_catalog_show(run_on())
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as db:
+            await db.execute("UPDATE episode SET critic_halves = 0 WHERE show_id = ?", (show_id,))
+            raise RuntimeError("interrupted")
+    assert str((await store.episode(show_id, 16)).critic_score) == "5"  # type: ignore[union-attr]
