@@ -11,7 +11,7 @@ import sys
 
 import discord
 import yarl
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from bot.bot import DramaBot
 from bot.settings import Settings, SettingsError
@@ -31,24 +31,34 @@ def point_at(settings: Settings) -> None:
 
 
 async def run(settings: Settings) -> None:
+    """Run until Discord closes the connection for good or SIGINT/SIGTERM asks us to stop."""
     point_at(settings)
     bot = DramaBot(settings)
+    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, lambda s=signum: _stop(bot, s))
+        loop.add_signal_handler(signum, _asked_to_stop, stop, signum)
     async with bot:
-        await bot.start(settings.discord_token)
+        runner = asyncio.create_task(bot.start(settings.discord_token))
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if stop.is_set():
+            # Awaited here, not fired and forgotten: the store must be closed before the loop ends.
+            await bot.close()
+        await runner  # re-raises why start-up failed, e.g. a refused token
 
 
-def _stop(bot: DramaBot, signum: int) -> None:
+def _asked_to_stop(stop: asyncio.Event, signum: int) -> None:
     log.info("Received %s; shutting down", signal.Signals(signum).name)
-    asyncio.get_running_loop().create_task(bot.close())
+    stop.set()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dramabot", description="Run the dramabot Discord bot.")
     parser.parse_args(argv)
-    load_dotenv()
+    # .env beside where the bot is started, like the relative DATABASE_URL; not beside the code.
+    load_dotenv(find_dotenv(usecwd=True))
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as exc:

@@ -1,0 +1,60 @@
+"""A loopback Discord (REST v10 + gateway) for driving the real bot in tests, a console and benchmarks.
+
+Typical use::
+
+    async with DiscordEmulator() as emu:
+        guild = emu.add_guild("Drama Club")
+        alice = emu.add_member(guild, emu.add_user("alice"))
+        async with connect_bot(make_bot(), emu):
+            result = await emu.invoke(alice, "ping")
+            assert result.message.content == "pong"
+"""
+
+from bot.emulator.errors import (
+    ClientRejected,
+    CommandNotFound,
+    DiscordHTTPError,
+    EmulatorError,
+    InteractionTimeout,
+    NotConnected,
+)
+from bot.emulator.harness import connect_bot, patched_discord
+from bot.emulator.messages import UploadedFile
+from bot.emulator.models import (
+    EmuAttachment,
+    EmuChannel,
+    EmuFile,
+    EmuGuild,
+    EmuMember,
+    EmuMessage,
+    EmuRole,
+    EmuUser,
+    InteractionResult,
+    Pinged,
+    RecordedRequest,
+)
+from bot.emulator.server import DiscordEmulator
+
+__all__ = [
+    "ClientRejected",
+    "CommandNotFound",
+    "DiscordEmulator",
+    "DiscordHTTPError",
+    "EmuAttachment",
+    "EmuChannel",
+    "EmuFile",
+    "EmuGuild",
+    "EmuMember",
+    "EmuMessage",
+    "EmuRole",
+    "EmuUser",
+    "EmulatorError",
+    "InteractionResult",
+    "InteractionTimeout",
+    "NotConnected",
+    "Pinged",
+    "RecordedRequest",
+    "UploadedFile",
+    "connect_bot",
+    "patched_discord",
+]

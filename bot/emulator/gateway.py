@@ -1,0 +1,363 @@
+"""The gateway: HELLO/IDENTIFY/READY, heartbeats, dispatches with sequence numbers, RESUME.
+
+Frames are queued per session with their sequence number assigned synchronously, and a writer task
+drains the queue to whichever socket the session currently has. That keeps dispatch order equal to
+call order (GUILD_CREATE before the INTERACTION_CREATE that follows it) and makes RESUME a matter of
+rewinding the writer to the client's last sequence number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from bot.emulator import permissions as perms
+
+if TYPE_CHECKING:
+    from bot.emulator.server import DiscordEmulator
+
+log = logging.getLogger(__name__)
+
+DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE_UPDATE, VOICE_STATE_UPDATE = 0, 1, 2, 3, 4
+RESUME, RECONNECT, REQUEST_GUILD_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 6, 7, 8, 9, 10, 11
+
+REPLAY_BUFFER = 2000  # already-sent dispatches kept per session for RESUME (unsent ones are never dropped)
+
+
+def _frame(op: int, data: Any = None, *, event: str | None = None, seq: int | None = None) -> str:
+    return json.dumps({"op": op, "d": data, "s": seq, "t": event})
+
+
+class GatewaySession:
+    """One IDENTIFYed session: survives socket drops until the client closes it or RESUME fails."""
+
+    def __init__(self, session_id: str, intents: int, shard: tuple[int, int] | None) -> None:
+        self.session_id = session_id
+        self.intents = intents
+        self.shard = shard
+        self.seq = 0
+        self.sent = 0
+        self.buffer: deque[dict[str, Any]] = deque()
+        self.ws: web.WebSocketResponse | None = None
+        self.invalidated = False
+        self._wakeup = asyncio.Event()
+        self._flushed = asyncio.Event()
+        self._flushed.set()
+        self._writer: asyncio.Task[None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.ws is not None and not self.ws.closed
+
+    def covers(self, guild_id: int) -> bool:
+        if self.shard is None:
+            return True
+        shard_id, shard_count = self.shard
+        return (guild_id >> 22) % shard_count == shard_id
+
+    def dispatch(self, event: str, data: dict[str, Any]) -> int:
+        """Queue a dispatch; it reaches the socket (now or after RESUME) in call order."""
+        self.seq += 1
+        self.buffer.append({"op": DISPATCH, "d": data, "s": self.seq, "t": event})
+        self._flushed.clear()
+        self._wakeup.set()
+        return self.seq
+
+    def attach(self, ws: web.WebSocketResponse, after_seq: int) -> bool:
+        """Point the writer at ``ws`` and replay everything after ``after_seq``; False if too old."""
+        oldest = self.buffer[0]["s"] if self.buffer else self.seq + 1
+        if after_seq < oldest - 1 or after_seq > self.seq:
+            return False
+        self.ws = ws
+        self.sent = after_seq
+        if self._writer is not None:
+            self._writer.cancel()
+        self._writer = asyncio.create_task(self._write(ws), name=f"emulator-gateway-writer-{self.session_id}")
+        self._wakeup.set()
+        return True
+
+    def detach(self, ws: web.WebSocketResponse) -> None:
+        if self.ws is ws:
+            self.ws = None
+            if self._writer is not None:
+                self._writer.cancel()
+                self._writer = None
+
+    async def wait_flushed(self) -> None:
+        await self._flushed.wait()
+
+    async def _write(self, ws: web.WebSocketResponse) -> None:
+        try:
+            while self.ws is ws and not ws.closed:
+                while self.sent < self.seq and self.ws is ws:
+                    frame = self.buffer[self.sent + 1 - self.buffer[0]["s"]]
+                    await ws.send_str(json.dumps(frame))
+                    self.sent = frame["s"]
+                    while len(self.buffer) > REPLAY_BUFFER and self.buffer[0]["s"] <= self.sent:
+                        self.buffer.popleft()
+                self._flushed.set()
+                self._wakeup.clear()
+                await self._wakeup.wait()
+        except (ConnectionError, RuntimeError) as exc:
+            log.debug("gateway writer for %s stopped: %s", self.session_id, exc)
+        finally:
+            # Nothing more goes out on this socket; never leave IDENTIFY/RESUME waiting for it
+            # (unless a newer writer has taken over and owns the flushed state now).
+            if self._writer is None or self._writer is asyncio.current_task():
+                self._flushed.set()
+
+
+class Gateway:
+    """Accepts websocket connections at /gateway and routes dispatches to sessions."""
+
+    def __init__(self, emu: DiscordEmulator) -> None:
+        self.emu = emu
+        self.sessions: dict[str, GatewaySession] = {}
+        self._sockets: set[web.WebSocketResponse] = set()
+        self._dropped: set[web.WebSocketResponse] = set()  # sockets the emulator closed on purpose
+        self.ready = asyncio.Event()
+        self.idle = asyncio.Event()  # no socket connected
+        self.idle.set()
+        self.identify_count = 0  # READYs sent (counted once every GUILD_CREATE went out)
+        self.resume_count = 0
+        self._changed = asyncio.Event()
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_for(self, predicate: Callable[[], bool]) -> None:
+        """Wait until ``predicate()`` holds; re-checked after every session state change."""
+        while not predicate():
+            await self._changed.wait()
+
+    # -- routing ---------------------------------------------------------------------------------
+
+    def live_sessions(self) -> list[GatewaySession]:
+        return [s for s in self.sessions.values() if not s.invalidated]
+
+    def session_for(self, guild_id: int | None) -> GatewaySession | None:
+        """The newest live session that receives events for ``guild_id`` (DMs go to shard 0)."""
+        for session in reversed(self.live_sessions()):
+            if guild_id is None and (session.shard is None or session.shard[0] == 0):
+                return session
+            if guild_id is not None and session.covers(guild_id):
+                return session
+        return None
+
+    def broadcast(
+        self, event: str, data: dict[str, Any], *, guild_id: int | None, intent: int | None
+    ) -> None:
+        """Dispatch to every live session that covers the guild and asked for ``intent``."""
+        for session in self.live_sessions():
+            if guild_id is not None and not session.covers(guild_id):
+                continue
+            if intent is not None and not session.intents & intent:
+                continue
+            session.dispatch(event, data)
+
+    # -- connection handling ---------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        version = request.query.get("v", "10")
+        if version != "10":
+            await ws.close(code=4012, message=b"Invalid API version")
+            return ws
+        if request.query.get("encoding", "json") != "json":
+            await ws.close(code=4002, message=b"Only encoding=json is emulated")
+            return ws
+        self._sockets.add(ws)
+        self.idle.clear()
+        session: GatewaySession | None = None
+        interval_ms = int(self.emu.heartbeat_interval * 1000)
+        try:
+            await ws.send_str(_frame(HELLO, {"heartbeat_interval": interval_ms, "_trace": ["emulator"]}))
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    await ws.close(code=4002, message=b"Decode error")
+                    break
+                try:
+                    payload = json.loads(message.data)
+                    op, data = payload["op"], payload.get("d")
+                except (ValueError, KeyError, TypeError):
+                    await ws.close(code=4002, message=b"Decode error")
+                    break
+                if op == HEARTBEAT:
+                    await ws.send_str(_frame(HEARTBEAT_ACK))
+                elif op in (IDENTIFY, RESUME):
+                    if session is not None:
+                        await ws.close(code=4005, message=b"Already authenticated")
+                        break
+                    if op == IDENTIFY:
+                        session = await self._identify(ws, data)
+                    else:
+                        session = await self._resume(ws, data)
+                    if ws.closed:
+                        break
+                elif session is None:
+                    await ws.close(code=4003, message=b"Not authenticated")
+                    break
+                elif op in (PRESENCE_UPDATE, VOICE_STATE_UPDATE):
+                    continue
+                elif op == REQUEST_GUILD_MEMBERS:
+                    self._request_members(session, data)
+                else:
+                    await ws.close(code=4001, message=b"Unknown opcode")
+                    break
+        finally:
+            self._sockets.discard(ws)
+            dropped_by_us = ws in self._dropped
+            self._dropped.discard(ws)
+            if session is not None:
+                session.detach(ws)
+                if not dropped_by_us and ws.close_code in (1000, 1001) and session.ws is None:
+                    # A clean close by the client ends the session (Discord forgets it too).
+                    session.invalidated = True
+                    log.debug("gateway session %s closed by client (%s)", session.session_id, ws.close_code)
+            if not any(s.connected for s in self.sessions.values()):
+                self.ready.clear()
+            if not self._sockets:
+                self.idle.set()
+            self._notify()
+        return ws
+
+    async def _identify(self, ws: web.WebSocketResponse, data: Any) -> GatewaySession | None:
+        emu = self.emu
+        if not isinstance(data, dict) or data.get("token") != emu.token:
+            await ws.close(code=4004, message=b"Authentication failed")
+            return None
+        intents = data.get("intents")
+        if not isinstance(intents, int) or intents < 0 or intents & ~perms.ALL_INTENTS:
+            await ws.close(code=4013, message=b"Invalid intent(s)")
+            return None
+        if intents & perms.PRIVILEGED_INTENTS & ~emu.privileged_intents:
+            await ws.close(code=4014, message=b"Disallowed intent(s)")
+            return None
+        shard = data.get("shard")
+        if shard is not None:
+            valid = (
+                isinstance(shard, list)
+                and len(shard) == 2
+                and all(isinstance(x, int) for x in shard)
+                and 0 <= shard[0] < shard[1]
+            )
+            if not valid:
+                await ws.close(code=4010, message=b"Invalid shard")
+                return None
+        session = GatewaySession(secrets.token_hex(16), intents, tuple(shard) if shard else None)
+        self.sessions[session.session_id] = session
+        session.attach(ws, 0)
+        guilds = [g for g in emu.guilds.values() if session.covers(g.id)]
+        ready: dict[str, Any] = {
+            "v": 10,
+            "user": emu.bot_user_payload(),
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.session_id,
+            "session_type": "normal",
+            "resume_gateway_url": emu.gateway_url,
+            "application": {"id": str(emu.application_id), "flags": emu.application_flags},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "guild_join_requests": [],
+            "user_settings": {},
+            "auth": {},
+            "geo_ordered_rtc_regions": ["emulator"],
+            "_trace": ["emulator"],
+        }
+        if session.shard is not None:
+            ready["shard"] = list(session.shard)
+        session.dispatch("READY", ready)
+        if intents & perms.INTENT_GUILDS:
+            for guild in guilds:
+                session.dispatch("GUILD_CREATE", guild.payload())
+        await session.wait_flushed()
+        log.info(
+            "gateway session %s identified (intents=%s, %d guilds)", session.session_id, intents, len(guilds)
+        )
+        self.identify_count += 1
+        self.ready.set()
+        self._notify()
+        return session
+
+    async def _resume(self, ws: web.WebSocketResponse, data: Any) -> GatewaySession | None:
+        data = data if isinstance(data, dict) else {}
+        session = self.sessions.get(str(data.get("session_id")))
+        seq = data.get("seq") or 0
+        if (
+            session is None
+            or session.invalidated
+            or data.get("token") != self.emu.token
+            or not isinstance(seq, int)
+            or not session.attach(ws, seq)
+        ):
+            log.info("gateway RESUME refused for session %s", data.get("session_id"))
+            await ws.send_str(_frame(INVALID_SESSION, False))
+            return None
+        self.resume_count += 1
+        session.dispatch("RESUMED", {"_trace": ["emulator"]})
+        await session.wait_flushed()
+        log.info("gateway session %s resumed after seq %s", session.session_id, seq)
+        self.ready.set()
+        self._notify()
+        return session
+
+    def _request_members(self, session: GatewaySession, data: Any) -> None:
+        data = data if isinstance(data, dict) else {}
+        guild = self.emu.guilds.get(int(data.get("guild_id") or 0))
+        if guild is None:
+            return
+        query = (data.get("query") or "").lower()
+        user_ids = {int(u) for u in data.get("user_ids") or []}
+        members = [
+            m
+            for m in guild.members.values()
+            if (not user_ids or m.id in user_ids) and m.user.name.lower().startswith(query)
+        ]
+        limit = data.get("limit") or 0
+        if limit:
+            members = members[:limit]
+        chunk: dict[str, Any] = {
+            "guild_id": str(guild.id),
+            "members": [m.payload() for m in members],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+        }
+        if data.get("nonce") is not None:
+            chunk["nonce"] = data["nonce"]
+        session.dispatch("GUILD_MEMBERS_CHUNK", chunk)
+
+    # -- test controls ---------------------------------------------------------------------------
+
+    async def drop(self, code: int = 4000) -> None:
+        """Close every socket without ending sessions, as a network hiccup would."""
+        self.ready.clear()
+        for ws in list(self._sockets):
+            self._dropped.add(ws)
+            with contextlib.suppress(ConnectionError):
+                await ws.close(code=code, message=b"Emulated connection drop")
+
+    async def request_reconnect(self) -> None:
+        """Send op 7 RECONNECT; the client then resumes on a new socket."""
+        self.ready.clear()
+        for ws in list(self._sockets):
+            with contextlib.suppress(ConnectionError):
+                await ws.send_str(_frame(RECONNECT))
+
+    async def close(self) -> None:
+        for session in self.sessions.values():
+            session.invalidated = True
+        for ws in list(self._sockets):
+            with contextlib.suppress(ConnectionError):
+                await ws.close(code=1001, message=b"Emulator shutting down")

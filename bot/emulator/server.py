@@ -1,0 +1,819 @@
+"""``DiscordEmulator``: the world state, the aiohttp server, and the member-side test API.
+
+The emulator plays both sides a bot cannot see: Discord's servers (REST + gateway, in ``rest.py`` and
+``gateway.py``) and Discord's client app used by members (``invoke``, ``autocomplete``, ``click``,
+``submit_modal``). Tests build a small world (guilds, users, members, roles), point a real discord.py
+bot at ``api_base``/``gateway_url`` and drive it like a member would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from bot.emulator import client as member_client
+from bot.emulator import permissions as perms
+from bot.emulator.commands import CommandStore
+from bot.emulator.errors import (
+    ClientRejected,
+    DiscordHTTPError,
+    EmulatorError,
+    InteractionTimeout,
+    NotConnected,
+)
+from bot.emulator.gateway import Gateway
+from bot.emulator.messages import UploadedFile, prepare_components, resolve_mentions
+from bot.emulator.models import (
+    APPLICATION_COMMAND,
+    APPLICATION_COMMAND_AUTOCOMPLETE,
+    DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+    DM,
+    FLAG_EPHEMERAL,
+    FLAG_LOADING,
+    FLAG_SUPPRESS_NOTIFICATIONS,
+    MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
+    EmuAttachment,
+    EmuChannel,
+    EmuGuild,
+    EmuMember,
+    EmuMessage,
+    EmuRole,
+    EmuUser,
+    InteractionResult,
+    Pinged,
+    RecordedRequest,
+    SnowflakeFactory,
+    utcnow,
+)
+from bot.emulator.rest import RestAPI
+
+log = logging.getLogger(__name__)
+
+# Message types
+DEFAULT_MESSAGE = 0
+CHAT_INPUT_COMMAND_MESSAGE = 20
+CONTEXT_MENU_COMMAND_MESSAGE = 23
+
+
+class DiscordEmulator:
+    """A loopback Discord (REST v10 + gateway) for one bot application.
+
+    Timings are attributes so tests can shrink them: ``response_deadline`` (Discord's 3 s to answer an
+    interaction), ``deferred_timeout`` (how long ``invoke`` waits after a defer), ``token_lifetime``
+    (15 min interaction webhook tokens) and ``heartbeat_interval`` (seconds, sent in HELLO).
+    """
+
+    def __init__(
+        self,
+        token: str = "emulator-token",
+        application_id: int | None = None,
+        bot_name: str = "dramabot",
+        *,
+        privileged_intents: int = 0,
+        response_deadline: float = 3.0,
+        deferred_timeout: float = 15.0,
+        token_lifetime: float = 900.0,
+        heartbeat_interval: float = 41.25,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.snowflake = SnowflakeFactory()
+        self.token = token
+        self.application_id = application_id if application_id is not None else self.snowflake()
+        self.privileged_intents = privileged_intents
+        self.response_deadline = response_deadline
+        self.deferred_timeout = deferred_timeout
+        self.token_lifetime = token_lifetime
+        self.heartbeat_interval = heartbeat_interval
+        self.host = host
+        self.port = port
+
+        # The bot user shares the application's id, as it does for every modern Discord app.
+        self.bot_user = EmuUser(self.application_id, bot_name, bot=True)
+        self.app_owner = EmuUser(self.snowflake(), f"{bot_name}-owner")
+        self.users: dict[int, EmuUser] = {u.id: u for u in (self.bot_user, self.app_owner)}
+        self.guilds: dict[int, EmuGuild] = {}
+        self.commands = CommandStore(self.application_id, self.snowflake)
+        self.requests: list[RecordedRequest] = []
+        self.internal_errors: list[Exception] = []  # emulator bugs hit while serving requests
+        self.interactions: dict[int, InteractionResult] = {}
+        self._tokens: dict[str, InteractionResult] = {}
+        self.messages: dict[int, EmuMessage] = {}
+        self.attachments: dict[int, EmuAttachment] = {}
+        self._dm_channels: dict[int, EmuChannel] = {}
+        self._bot_roles: dict[int, EmuRole] = {}
+        self._personal_roles: dict[tuple[int, int], EmuRole] = {}
+
+        self.gateway = Gateway(self)
+        self.rest = RestAPI(self)
+        self._runner: web.AppRunner | None = None
+        self._base_url: str | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_route("*", "/{tail:.*}", self.rest.handle)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        self._base_url = f"http://{self.host}:{self.port}"
+        await web.SockSite(self._runner, sock).start()
+        log.info("Discord emulator listening on %s", self._base_url)
+
+    async def stop(self) -> None:
+        await self.gateway.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> DiscordEmulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._base_url is None:
+            raise EmulatorError("the emulator is not started")
+        return self._base_url
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base_url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/gateway"
+
+    @property
+    def application_flags(self) -> int:
+        return perms.application_flags(self.privileged_intents)
+
+    def bot_user_payload(self) -> dict[str, Any]:
+        return {
+            **self.bot_user.payload(),
+            "verified": True,
+            "mfa_enabled": False,
+            "locale": "en-US",
+            "email": None,
+            "premium_type": 0,
+        }
+
+    # -- building the world ----------------------------------------------------------------------
+
+    def add_user(self, name: str, *, global_name: str | None = None, bot: bool = False) -> EmuUser:
+        user = EmuUser(self.snowflake(), name, bot=bot, global_name=global_name)
+        self.users[user.id] = user
+        return user
+
+    def add_guild(
+        self,
+        name: str,
+        *,
+        owner: EmuUser | None = None,
+        locale: str = "en-US",
+        everyone_permissions: int = perms.DEFAULT_EVERYONE_PERMISSIONS,
+        bot_permissions: int = perms.DEFAULT_BOT_PERMISSIONS,
+        channel_name: str = "general",
+    ) -> EmuGuild:
+        """Create a guild with @everyone, the bot (plus its managed role), an owner and one text channel.
+
+        The owner is a separate user so that test members are never accidentally all-powerful.
+        """
+        owner = owner or self.add_user(f"{name} owner".lower().replace(" ", "-"))
+        guild = EmuGuild(id=self.snowflake(), name=name, owner_id=owner.id, locale=locale)
+        guild.roles[guild.id] = EmuRole(guild.id, guild.id, "@everyone", everyone_permissions)
+        bot_role = EmuRole(self.snowflake(), guild.id, self.bot_user.name, bot_permissions, position=1)
+        bot_role.bot_id = self.bot_user.id
+        guild.roles[bot_role.id] = bot_role
+        self._bot_roles[guild.id] = bot_role
+        guild.channels.append(EmuChannel(self.snowflake(), channel_name, guild.id))
+        guild.members[owner.id] = EmuMember(guild, owner)
+        guild.members[self.bot_user.id] = EmuMember(guild, self.bot_user, roles=[bot_role])
+        self.guilds[guild.id] = guild
+        for session in self.gateway.live_sessions():
+            if session.covers(guild.id) and session.intents & perms.INTENT_GUILDS:
+                session.dispatch("GUILD_CREATE", guild.payload())
+        return guild
+
+    def add_channel(
+        self, guild: EmuGuild, name: str, *, nsfw: bool = False, topic: str | None = None
+    ) -> EmuChannel:
+        channel = EmuChannel(
+            self.snowflake(), name, guild.id, position=len(guild.channels), nsfw=nsfw, topic=topic
+        )
+        guild.channels.append(channel)
+        self.gateway.broadcast(
+            "CHANNEL_CREATE", channel.payload(), guild_id=guild.id, intent=perms.INTENT_GUILDS
+        )
+        return channel
+
+    def add_role(
+        self,
+        guild: EmuGuild,
+        name: str,
+        permissions: int = 0,
+        *,
+        mentionable: bool = False,
+        hoist: bool = False,
+        color: int = 0,
+    ) -> EmuRole:
+        position = max(r.position for r in guild.roles.values()) + 1
+        role = EmuRole(self.snowflake(), guild.id, name, permissions, position, mentionable, hoist, color)
+        guild.roles[role.id] = role
+        self.gateway.broadcast(
+            "GUILD_ROLE_CREATE",
+            {"guild_id": str(guild.id), "role": role.payload()},
+            guild_id=guild.id,
+            intent=perms.INTENT_GUILDS,
+        )
+        return role
+
+    def update_role(
+        self, role: EmuRole, *, permissions: int | None = None, mentionable: bool | None = None
+    ) -> None:
+        if permissions is not None:
+            role.permissions = permissions
+        if mentionable is not None:
+            role.mentionable = mentionable
+        self.gateway.broadcast(
+            "GUILD_ROLE_UPDATE",
+            {"guild_id": str(role.guild_id), "role": role.payload()},
+            guild_id=role.guild_id,
+            intent=perms.INTENT_GUILDS,
+        )
+
+    def add_member(
+        self,
+        guild: EmuGuild,
+        user: EmuUser,
+        *,
+        permissions: int | None = None,
+        roles: list[EmuRole] | tuple[EmuRole, ...] = (),
+        nick: str | None = None,
+    ) -> EmuMember:
+        """Add ``user`` to ``guild``. ``permissions`` (a Discord bit field) is granted through a personal role
+        named after the member, so role-based checks in the bot and ``interaction.permissions`` agree.
+        """
+        if user.id in guild.members:
+            raise EmulatorError(f"{user.name} is already a member of {guild.name}")
+        member = EmuMember(guild, user, roles=list(roles), nick=nick)
+        guild.members[user.id] = member
+        self.gateway.broadcast(
+            "GUILD_MEMBER_ADD",
+            {**member.payload(), "guild_id": str(guild.id)},
+            guild_id=guild.id,
+            intent=perms.INTENT_GUILD_MEMBERS,
+        )
+        if permissions is not None:
+            self.set_permissions(member, permissions)
+        return member
+
+    def member(self, guild: EmuGuild, user: EmuUser) -> EmuMember:
+        found = guild.get_member(user.id)
+        if found is None:
+            raise EmulatorError(f"{user.name} is not a member of {guild.name}")
+        return found
+
+    def bot_member(self, guild: EmuGuild) -> EmuMember:
+        return self.member(guild, self.bot_user)
+
+    def bot_role(self, guild: EmuGuild) -> EmuRole:
+        """The bot's managed role: ``emu.update_role(emu.bot_role(g), permissions=...)`` limits the bot."""
+        return self._bot_roles[guild.id]
+
+    def set_permissions(self, member: EmuMember, permissions: int) -> EmuRole:
+        """Give ``member`` exactly these extra permissions (on top of @everyone) via their personal role."""
+        key = (member.guild.id, member.id)
+        role = self._personal_roles.get(key)
+        if role is None:
+            role = self.add_role(member.guild, f"{member.user.name} permissions", permissions)
+            self._personal_roles[key] = role
+            self.assign_role(member, role)
+        else:
+            self.update_role(role, permissions=permissions)
+        return role
+
+    def assign_role(self, member: EmuMember, role: EmuRole) -> None:
+        if not member.has_role(role):
+            member.roles.append(role)
+            self._member_updated(member)
+
+    def remove_role(self, member: EmuMember, role: EmuRole) -> None:
+        if member.has_role(role):
+            member.roles = [r for r in member.roles if r is not role]
+            self._member_updated(member)
+
+    def _member_updated(self, member: EmuMember) -> None:
+        self.gateway.broadcast(
+            "GUILD_MEMBER_UPDATE",
+            {**member.payload(), "guild_id": str(member.guild.id)},
+            guild_id=member.guild.id,
+            intent=perms.INTENT_GUILD_MEMBERS,
+        )
+
+    def dm_channel(self, user: EmuUser) -> EmuChannel:
+        channel = self._dm_channels.get(user.id)
+        if channel is None:
+            channel = EmuChannel(self.snowflake(), "", None, type=DM, recipients=[user])
+            self._dm_channels[user.id] = channel
+        return channel
+
+    def lookup_entity(self, entity_id: int, guild: EmuGuild | None) -> EmuUser | EmuRole | EmuChannel | None:
+        """Find a user, role (of ``guild``) or channel by id, for options given as plain ids."""
+        if entity_id in self.users:
+            return self.users[entity_id]
+        for candidate in [guild] if guild is not None else list(self.guilds.values()):
+            if entity_id in candidate.roles:
+                return candidate.roles[entity_id]
+            for channel in candidate.channels:
+                if channel.id == entity_id:
+                    return channel
+        return None
+
+    def find_channel(self, channel_id: int) -> tuple[EmuChannel, EmuGuild | None] | None:
+        for guild in self.guilds.values():
+            for channel in guild.channels:
+                if channel.id == channel_id:
+                    return channel, guild
+        for channel in self._dm_channels.values():
+            if channel.id == channel_id:
+                return channel, None
+        return None
+
+    def store_attachment(
+        self,
+        channel_id: int,
+        filename: str,
+        data: bytes,
+        content_type: str | None = None,
+        description: str | None = None,
+        *,
+        ephemeral: bool = False,
+    ) -> EmuAttachment:
+        attachment_id = self.snowflake()
+        url = f"{self.base_url}/attachments/{channel_id}/{attachment_id}/{filename}"
+        attachment = EmuAttachment(attachment_id, filename, data, url, content_type, description, ephemeral)
+        self.attachments[attachment_id] = attachment
+        return attachment
+
+    # -- queries ---------------------------------------------------------------------------------
+
+    def registered_commands(self, guild_id: int | None = None) -> list[dict[str, Any]]:
+        """Commands as Discord returns them: global when ``guild_id`` is None, else that guild's."""
+        return self.commands.list(guild_id)
+
+    @property
+    def command_writes(self) -> list[RecordedRequest]:
+        """Every PUT/POST/PATCH/DELETE the bot sent to a command endpoint (accepted or not)."""
+        return [
+            r
+            for r in self.requests
+            if r.method != "GET"
+            and r.route is not None
+            and r.route.startswith("/applications/")
+            and "/commands" in r.route
+        ]
+
+    def channel_messages(self, channel: EmuChannel | int) -> list[EmuMessage]:
+        """Non-ephemeral, non-deleted messages in a channel, oldest first (what every member sees)."""
+        channel_id = channel if isinstance(channel, int) else channel.id
+        return [
+            m
+            for m in self.messages.values()
+            if m.channel_id == channel_id and not m.deleted and not m.ephemeral
+        ]
+
+    async def wait_until_ready(
+        self,
+        timeout: float = 10.0,  # noqa: ASYNC109 - the public API takes a plain timeout
+        *,
+        identified_after: int | None = None,
+    ) -> None:
+        """Wait until a bot session received READY and every GUILD_CREATE (or RESUMED).
+
+        ``identified_after`` (a previous ``gateway.identify_count``) insists on a *new* IDENTIFY, so a
+        restarted bot is not mistaken for the one that is still disconnecting.
+        """
+        gateway = self.gateway
+
+        def ready() -> bool:
+            fresh = identified_after is None or gateway.identify_count > identified_after
+            return fresh and gateway.ready.is_set()
+
+        try:
+            await asyncio.wait_for(gateway.wait_for(ready), timeout)
+        except TimeoutError:
+            raise EmulatorError(f"no bot session became ready within {timeout} s") from None
+
+    async def wait_until_disconnected(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        try:
+            await asyncio.wait_for(self.gateway.idle.wait(), timeout)
+        except TimeoutError:
+            raise EmulatorError(f"the bot did not disconnect within {timeout} s") from None
+
+    async def drop_connection(self, code: int = 4000) -> None:
+        """Close the bot's socket(s) as a network failure would; sessions stay resumable."""
+        await self.gateway.drop(code)
+
+    async def request_reconnect(self) -> None:
+        """Ask connected clients to reconnect (op 7), which discord.py answers with RESUME."""
+        await self.gateway.request_reconnect()
+
+    # -- messages (used by the REST layer) -------------------------------------------------------
+
+    def can_mention_everyone(self, guild: EmuGuild | None) -> bool:
+        return guild is not None and bool(self.bot_member(guild).permissions & perms.MENTION_EVERYONE)
+
+    def create_message(
+        self,
+        *,
+        channel_id: int,
+        guild: EmuGuild | None,
+        body: dict[str, Any],
+        files: list[UploadedFile],
+        message_type: int = DEFAULT_MESSAGE,
+        flags: int | None = None,
+        interaction: InteractionResult | None = None,
+        is_original: bool = True,
+        may_ping: bool = True,
+    ) -> EmuMessage:
+        """Build and store a message from a validated create body."""
+        message = EmuMessage(
+            id=self.snowflake(),
+            channel_id=channel_id,
+            guild_id=guild.id if guild is not None else None,
+            author=self.bot_user,
+            type=message_type,
+            flags=(body.get("flags") or 0) if flags is None else flags,
+            tts=bool(body.get("tts")),
+            webhook_id=self.application_id if interaction is not None else None,
+            application_id=self.application_id if interaction is not None else None,
+            interaction=interaction,
+            is_original=is_original,
+        )
+        self._apply_body(message, body, files, guild, may_ping=may_ping)
+        self.messages[message.id] = message
+        if not message.ephemeral and not message.loading:
+            self._broadcast_message("MESSAGE_CREATE", message, guild)
+        return message
+
+    def edit_message(
+        self, message: EmuMessage, body: dict[str, Any], files: list[UploadedFile], guild: EmuGuild | None
+    ) -> None:
+        """Apply a validated edit. Resolving a deferred "thinking" message keeps its flags and never pings."""
+        was_loading = message.loading
+        if "flags" in body and body["flags"] is not None:
+            keep = message.flags & (FLAG_EPHEMERAL | FLAG_SUPPRESS_NOTIFICATIONS)
+            message.flags = (body["flags"] & ~FLAG_EPHEMERAL) | keep
+        message.flags &= ~FLAG_LOADING
+        if not was_loading:
+            message.edited_timestamp = utcnow()
+        self._apply_body(message, body, files, guild, may_ping=False)
+        if not message.ephemeral:
+            event = "MESSAGE_CREATE" if was_loading else "MESSAGE_UPDATE"
+            self._broadcast_message(event, message, guild)
+
+    def delete_message(self, message: EmuMessage, guild: EmuGuild | None) -> None:
+        message.deleted = True
+        for result in self.interactions.values():
+            if message in result.messages:
+                result.messages.remove(message)
+        if not message.ephemeral:
+            data = {"id": str(message.id), "channel_id": str(message.channel_id)}
+            if guild is not None:
+                data["guild_id"] = str(guild.id)
+            self._broadcast_message("MESSAGE_DELETE", message, guild, data=data)
+
+    def _apply_body(
+        self,
+        message: EmuMessage,
+        body: dict[str, Any],
+        files: list[UploadedFile],
+        guild: EmuGuild | None,
+        *,
+        may_ping: bool,
+    ) -> None:
+        if "content" in body:
+            message.content = body["content"] or ""
+        if "embeds" in body:
+            message.embeds = list(body["embeds"] or [])
+        if "components" in body:
+            message.components = prepare_components(body["components"])
+        if "allowed_mentions" in body:
+            message.allowed_mentions = body["allowed_mentions"]
+        message.attachments = self._attachments_for(message, body.get("attachments"), files)
+        mentions = resolve_mentions(
+            message.content,
+            message.allowed_mentions,
+            guild=guild,
+            lookup_user=self.users.get,
+            can_mention_everyone=self.can_mention_everyone(guild),
+        )
+        message.mentions, message.mention_roles, message.mention_everyone = (
+            mentions.users,
+            mentions.roles,
+            mentions.everyone,
+        )
+        silent = message.ephemeral or message.flags & FLAG_SUPPRESS_NOTIFICATIONS
+        if may_ping and not silent and not message.loading:
+            message.pinged = Pinged(
+                frozenset(u.id for u in mentions.users), frozenset(mentions.roles), mentions.everyone
+            )
+
+    def _attachments_for(
+        self, message: EmuMessage, requested: list[dict[str, Any]] | None, files: list[UploadedFile]
+    ) -> list[EmuAttachment]:
+        """Keep the attachments ``requested`` lists (by id) plus uploads; no list keeps all, adds all."""
+        by_index = {str(f.index): f for f in files}
+        existing = {str(a.id): a for a in message.attachments}
+        if requested is None:
+            kept = list(message.attachments)
+            uploads = [(f, None) for f in files]
+        else:
+            kept = [existing[str(a["id"])] for a in requested if str(a["id"]) in existing]
+            uploads = [(by_index[str(a["id"])], a) for a in requested if str(a["id"]) in by_index]
+            listed = {str(a["id"]) for a in requested}
+            uploads += [(f, None) for f in files if str(f.index) not in listed]
+        for uploaded, meta in uploads:
+            meta = meta or {}
+            kept.append(
+                self.store_attachment(
+                    message.channel_id,
+                    meta.get("filename") or uploaded.filename,
+                    uploaded.data,
+                    uploaded.content_type,
+                    meta.get("description"),
+                    ephemeral=message.ephemeral,
+                )
+            )
+        return kept
+
+    def _broadcast_message(
+        self, event: str, message: EmuMessage, guild: EmuGuild | None, data: dict[str, Any] | None = None
+    ) -> None:
+        if data is None:
+            data = message.payload()
+            if guild is not None:
+                data["guild_id"] = str(guild.id)
+        intent = perms.INTENT_GUILD_MESSAGES if guild is not None else perms.INTENT_DIRECT_MESSAGES
+        self.gateway.broadcast(event, data, guild_id=guild.id if guild is not None else None, intent=intent)
+
+    def message_type_for(self, interaction: InteractionResult) -> int:
+        if interaction.type != APPLICATION_COMMAND:
+            return DEFAULT_MESSAGE
+        return CHAT_INPUT_COMMAND_MESSAGE if interaction.command_type == 1 else CONTEXT_MENU_COMMAND_MESSAGE
+
+    # -- member actions --------------------------------------------------------------------------
+
+    async def invoke(
+        self,
+        who: member_client.Who,
+        command: str,
+        /,
+        *,
+        validate: bool = True,
+        options: Mapping[str, Any] | None = None,
+        in_channel: EmuChannel | None = None,
+        user_locale: str = "en-US",
+        **values: Any,
+    ) -> InteractionResult:
+        """Run a slash command as a member would: "/name", "/name sub" or "/name group sub".
+
+        Option values come as keywords (or ``options=`` for names that are not Python identifiers).
+        ``validate=False`` skips the client-side checks, like a modified client would.
+        """
+        invoker = member_client.resolve_invoker(self, who, in_channel)
+        resolved = member_client.find_command(self, invoker, command)
+        if validate:
+            member_client.check_access(invoker, resolved.command)
+        builder = member_client.OptionBuilder(self, invoker, resolved.qualified_name)
+        leaf = builder.build(resolved.option_defs, {**(options or {}), **values}, validate=validate)
+        data = self._command_data(resolved, leaf, builder.resolved)
+        result = self._dispatch_interaction(
+            invoker, APPLICATION_COMMAND, data, user_locale, resolved=resolved
+        )
+        await self._await_response(result)
+        return result
+
+    async def autocomplete(
+        self,
+        who: member_client.Who,
+        command: str,
+        /,
+        *,
+        focused: str,
+        value: str = "",
+        validate: bool = True,
+        options: Mapping[str, Any] | None = None,
+        in_channel: EmuChannel | None = None,
+        user_locale: str = "en-US",
+        **values: Any,
+    ) -> list[dict[str, Any]]:
+        """Type ``value`` into option ``focused`` and return the bot's suggestions ({"name", "value"})."""
+        invoker = member_client.resolve_invoker(self, who, in_channel)
+        resolved = member_client.find_command(self, invoker, command)
+        definition = next((o for o in resolved.option_defs if o["name"] == focused), None)
+        if validate:
+            member_client.check_access(invoker, resolved.command)
+            if definition is None or not definition.get("autocomplete"):
+                raise ClientRejected(f"/{resolved.qualified_name}: option {focused!r} has no autocomplete")
+        builder = member_client.OptionBuilder(self, invoker, resolved.qualified_name)
+        filled = {**(options or {}), **values, focused: value}
+        leaf = builder.build(resolved.option_defs, filled, validate=validate, focused=focused)
+        data = self._command_data(resolved, leaf, builder.resolved)
+        result = self._dispatch_interaction(
+            invoker,
+            APPLICATION_COMMAND_AUTOCOMPLETE,
+            data,
+            user_locale,
+            resolved=resolved,
+            focused_type=definition["type"] if definition else 3,
+        )
+        await self._await_response(result)
+        return list(result.choices or [])
+
+    async def click(
+        self,
+        who: member_client.Who,
+        message: EmuMessage,
+        custom_id: str,
+        /,
+        *,
+        values: list[str] | None = None,
+        validate: bool = True,
+        user_locale: str = "en-US",
+    ) -> InteractionResult:
+        """Press a button (or pick ``values`` in a select menu) on a message the bot sent."""
+        stored = self.messages.get(message.id)
+        if stored is None or stored.deleted:
+            raise ClientRejected("that message does not exist (any more)")
+        channel_found = self.find_channel(stored.channel_id)
+        channel = channel_found[0] if channel_found else None
+        invoker = member_client.resolve_invoker(self, who, channel)
+        component = stored.find_component(custom_id)
+        if validate:
+            if component is None:
+                raise ClientRejected(f"the message has no component with custom_id {custom_id!r}")
+            if component.get("disabled"):
+                raise ClientRejected(f"component {custom_id!r} is disabled")
+            if (
+                stored.ephemeral
+                and stored.interaction is not None
+                and stored.interaction.user.id != invoker.user.id
+            ):
+                raise ClientRejected("only the member who triggered it can see that ephemeral message")
+            if component.get("type") in member_client.SELECT_TYPES:
+                member_client.check_select_values(component, list(values or []))
+        component_type = component.get("type", 2) if component else 2
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+        if component_type != 2:
+            data["values"] = list(values or [])
+        if component and isinstance(component.get("id"), int):
+            data["id"] = component["id"]
+        result = self._dispatch_interaction(invoker, MESSAGE_COMPONENT, data, user_locale, message=stored)
+        await self._await_response(result)
+        return result
+
+    async def submit_modal(
+        self,
+        who: member_client.Who,
+        opened_by: InteractionResult,
+        values: Mapping[str, Any],
+        /,
+        *,
+        validate: bool = True,
+        user_locale: str = "en-US",
+    ) -> InteractionResult:
+        """Fill in and submit the modal the bot opened in answer to ``opened_by``."""
+        modal = opened_by.modal
+        if modal is None:
+            raise ClientRejected("the bot did not answer that interaction with a modal")
+        invoker = member_client.resolve_invoker(self, who, opened_by.channel)
+        if validate:
+            if invoker.user.id != opened_by.user.id:
+                raise ClientRejected("only the member the modal was shown to can submit it")
+            if opened_by.modal_submitted:
+                raise ClientRejected("that modal was already submitted and is closed")
+        components = member_client.modal_submission(modal, values, validate=validate)
+        opened_by.modal_submitted = True
+        data = {"custom_id": modal["custom_id"], "components": components}
+        result = self._dispatch_interaction(
+            invoker, MODAL_SUBMIT, data, user_locale, message=opened_by.source_message, parent=opened_by
+        )
+        await self._await_response(result)
+        return result
+
+    # -- interaction plumbing --------------------------------------------------------------------
+
+    def _command_data(
+        self,
+        resolved: member_client.ResolvedCommand,
+        leaf: list[dict[str, Any]],
+        resolved_data: dict[str, Any],
+    ) -> dict[str, Any]:
+        command = resolved.command
+        data: dict[str, Any] = {
+            "id": command["id"],
+            "name": command["name"],
+            "type": command["type"],
+        }
+        options = member_client.nest_options(resolved.chain, leaf)
+        if options:
+            data["options"] = options
+        if resolved_data:
+            data["resolved"] = resolved_data
+        if command.get("guild_id") is not None:
+            data["guild_id"] = command["guild_id"]
+        return data
+
+    def _dispatch_interaction(
+        self,
+        invoker: member_client.Invoker,
+        interaction_type: int,
+        data: dict[str, Any],
+        locale: str,
+        *,
+        resolved: member_client.ResolvedCommand | None = None,
+        message: EmuMessage | None = None,
+        parent: InteractionResult | None = None,
+        focused_type: int | None = None,
+    ) -> InteractionResult:
+        session = self.gateway.session_for(invoker.guild.id if invoker.guild is not None else None)
+        if session is None:
+            raise NotConnected("no bot session is connected to the emulator's gateway")
+        interaction_id = self.snowflake()
+        payload = member_client.interaction_payload(
+            self,
+            invoker,
+            interaction_id=interaction_id,
+            interaction_type=interaction_type,
+            data=data,
+            locale=locale,
+            message=message,
+        )
+        result = InteractionResult(
+            id=interaction_id,
+            token=payload["token"],
+            type=interaction_type,
+            user=invoker.user,
+            guild=invoker.guild,
+            channel=invoker.channel,
+            payload=payload,
+            created_at=asyncio.get_running_loop().time(),
+            command_name=resolved.qualified_name if resolved else None,
+            command_type=resolved.command["type"] if resolved else None,
+            source_message=message,
+            parent=parent,
+            focused_type=focused_type,
+        )
+        self.interactions[interaction_id] = result
+        self._tokens[result.token] = result
+        session.dispatch("INTERACTION_CREATE", payload)
+        log.debug(
+            "dispatched interaction %s (type %s) %s", interaction_id, interaction_type, data.get("name", "")
+        )
+        return result
+
+    async def _await_response(self, result: InteractionResult) -> None:
+        """Wait for the first callback; after a thinking defer, also for the real answer."""
+        remaining = self.response_deadline - (asyncio.get_running_loop().time() - result.created_at)
+        answered = await result.wait_until(lambda: result.response_type is not None, max(remaining, 0) + 0.05)
+        if not answered:
+            raise InteractionTimeout(
+                f"the bot did not respond to interaction {result.id} within {self.response_deadline} s",
+                result.errors,
+            )
+        if result.response_type == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
+
+            def settled() -> bool:
+                original = result.original
+                return (
+                    original is None or not original.loading or original.deleted or len(result.messages) > 1
+                )
+
+            if not await result.wait_until(settled, self.deferred_timeout):
+                raise InteractionTimeout(
+                    f"the bot deferred interaction {result.id} but did not follow up within "
+                    f"{self.deferred_timeout} s",
+                    result.errors,
+                )
+
+    def interaction_by_token(self, application_id: int, token: str) -> InteractionResult:
+        result = self._tokens.get(token)
+        if result is None or application_id != self.application_id:
+            raise DiscordHTTPError(404, 10015, "Unknown Webhook")
+        return result

@@ -1,0 +1,654 @@
+"""End-to-end: a tiny real discord.py bot against the emulator, driven the way a member would."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Literal
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.emulator import (
+    ClientRejected,
+    CommandNotFound,
+    DiscordEmulator,
+    EmuFile,
+    EmuGuild,
+    EmuMember,
+    InteractionTimeout,
+    connect_bot,
+)
+from bot.emulator.permissions import ADMINISTRATOR, INTENT_GUILD_MEMBERS, MANAGE_GUILD
+from tests.bot.emulator.openapi_check import OpenAPIChecker
+
+SHOWS = ["Run On", "Running Man", "Reply 1988", "Crash Landing on You", "Signal"]
+
+
+class ReviewModal(discord.ui.Modal, title="Review"):
+    text = discord.ui.TextInput(label="Your review", custom_id="review_text", min_length=3)
+    stars = discord.ui.Label(text="Stars", component=discord.ui.TextInput(custom_id="stars", max_length=1))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        stars = self.stars.component.value  # type: ignore[attr-defined]
+        await interaction.response.send_message(f"review: {self.text.value} ({stars}*)")
+
+
+class VoteView(discord.ui.View):
+    def __init__(self) -> None:
+        super().__init__(timeout=60)
+        self.votes = 0
+
+    @discord.ui.button(label="Up", custom_id="up", style=discord.ButtonStyle.success)
+    async def up(self, interaction: discord.Interaction, button: discord.ui.Button[VoteView]) -> None:
+        self.votes += 1
+        await interaction.response.edit_message(content=f"votes: {self.votes}")
+
+    @discord.ui.button(label="Review", custom_id="open_review")
+    async def review(self, interaction: discord.Interaction, button: discord.ui.Button[VoteView]) -> None:
+        await interaction.response.send_modal(ReviewModal())
+
+    @discord.ui.button(label="Closed", custom_id="closed", disabled=True)
+    async def closed(self, interaction: discord.Interaction, button: discord.ui.Button[VoteView]) -> None:
+        await interaction.response.send_message("should never happen")
+
+
+class PickView(discord.ui.View):
+    @discord.ui.select(
+        custom_id="pick",
+        max_values=2,
+        options=[discord.SelectOption(label=x, value=x) for x in ("a", "b", "c")],
+    )
+    async def pick(self, interaction: discord.Interaction, select: discord.ui.Select[PickView]) -> None:
+        await interaction.response.edit_message(content=f"picked: {', '.join(select.values)}")
+
+
+class TinyBot(discord.Client):
+    """A bot with one command per emulator feature under test."""
+
+    def __init__(
+        self, *, sync: bool = True, intents: discord.Intents | None = None, **options: object
+    ) -> None:
+        super().__init__(intents=intents or discord.Intents.default(), guild_ready_timeout=0.05, **options)
+        self.tree = app_commands.CommandTree(self)
+        self.sync_on_start = sync
+        self.errors: list[discord.HTTPException] = []
+        self.late_delay = 0.0
+        self._define_commands()
+
+    async def setup_hook(self) -> None:
+        if self.sync_on_start:
+            await self.tree.sync()
+
+    async def _try(self, action: Callable[[], object]) -> bool:
+        try:
+            await action()  # type: ignore[misc]
+        except discord.HTTPException as exc:
+            self.errors.append(exc)
+            return False
+        return True
+
+    def _define_commands(self) -> None:
+        tree = self.tree
+
+        @tree.command(description="Answers pong")
+        async def ping(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("pong")
+
+        @tree.command(description="Thinks first")
+        async def slow(interaction: discord.Interaction) -> None:
+            await interaction.response.defer(thinking=True)
+            await asyncio.sleep(0.05)
+            await interaction.followup.send("done slowly")
+
+        @tree.command(description="Whispers")
+        async def secret(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("psst", ephemeral=True)
+            await interaction.followup.send("second whisper", ephemeral=True)
+
+        @tree.command(description="Edits itself")
+        async def draft(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("draft")
+            await interaction.edit_original_response(content="final")
+            await interaction.followup.send("extra")
+
+        score = app_commands.Group(name="score", description="Scores")
+
+        @score.command(name="episode", description="Score an episode")
+        @app_commands.describe(number="Episode number", show="Which show")
+        async def score_episode(
+            interaction: discord.Interaction, number: app_commands.Range[int, 1, 100], show: str | None = None
+        ) -> None:
+            if not isinstance(number, int):
+                await interaction.response.send_message("that is not a number", ephemeral=True)
+                return
+            embed = discord.Embed(title=f"{show or 'Unknown'} episode {number}", description="8/10")
+            await interaction.response.send_message(embed=embed)
+
+        @score_episode.autocomplete("show")
+        async def show_autocomplete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            return [app_commands.Choice(name=s, value=s) for s in SHOWS if current.lower() in s.lower()]
+
+        tree.add_command(score)
+
+        @tree.command(description="A verdict")
+        async def verdict(interaction: discord.Interaction, value: Literal["hit", "miss"]) -> None:
+            await interaction.response.send_message(f"verdict: {value}")
+
+        @tree.command(description="Too many suggestions")
+        async def flood(interaction: discord.Interaction, item: str) -> None:
+            await interaction.response.send_message(item)
+
+        @flood.autocomplete("item")
+        async def flood_autocomplete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            return [app_commands.Choice(name=f"item {i}", value=str(i)) for i in range(30)]
+
+        @tree.command(description="Votes")
+        async def vote(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("votes: 0", view=VoteView())
+
+        @tree.command(description="Write a review")
+        async def review(interaction: discord.Interaction) -> None:
+            await interaction.response.send_modal(ReviewModal())
+
+        @tree.command(description="Moderators only")
+        @app_commands.default_permissions(manage_guild=True)
+        @app_commands.checks.has_permissions(manage_guild=True)
+        async def mod(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("moderated")
+
+        @mod.error
+        async def mod_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+            await interaction.response.send_message(f"denied: {type(error).__name__}", ephemeral=True)
+
+        @tree.command(description="Server only")
+        @app_commands.guild_only()
+        async def serveronly(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("in a server")
+
+        @tree.command(description="Responds twice")
+        async def twice(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("first")
+            # Simulate a second handler answering the same interaction (discord.py would stop it locally).
+            interaction.response._response_type = None
+            await self._try(lambda: interaction.response.send_message("second"))
+
+        @tree.command(description="Responds late")
+        async def late(interaction: discord.Interaction) -> None:
+            await asyncio.sleep(self.late_delay)
+            await self._try(lambda: interaction.response.send_message("finally"))
+
+        @tree.command(description="Too long")
+        async def long(interaction: discord.Interaction) -> None:
+            if not await self._try(lambda: interaction.response.send_message("x" * 2001)):
+                await interaction.response.send_message("fallback")
+
+        @tree.command(description="Oversized embeds")
+        async def bigembed(interaction: discord.Interaction) -> None:
+            embeds = [discord.Embed(description="y" * 3500), discord.Embed(description="z" * 3500)]
+            if not await self._try(lambda: interaction.response.send_message(embeds=embeds)):
+                await interaction.response.send_message("fallback")
+
+        @tree.command(description="Reads an upload")
+        async def upload(interaction: discord.Interaction, file: discord.Attachment) -> None:
+            data = await file.read()
+            reply = discord.File(fp=__import__("io").BytesIO(data.upper()), filename="shout.txt")
+            await interaction.response.send_message(f"{file.filename}: {len(data)} bytes", file=reply)
+
+        @tree.command(description="Mentions")
+        async def mention(interaction: discord.Interaction, target: discord.Member) -> None:
+            await interaction.response.send_message(
+                f"hi {target.mention} and @everyone",
+                allowed_mentions=discord.AllowedMentions(users=True, everyone=False),
+            )
+
+        @tree.command(description="Pick some")
+        async def pick(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("pick up to two", view=PickView())
+
+        @tree.command(description="DMs only")
+        @app_commands.dm_only()
+        async def dmonly(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("in a DM")
+
+        @tree.command(description="Posts in the channel")
+        async def announce(
+            interaction: discord.Interaction, role: discord.Role, where: discord.TextChannel
+        ) -> None:
+            await where.send(f"{role.mention}: new episode!")
+            await interaction.response.send_message(f"announced in #{where.name}", ephemeral=True)
+
+        @tree.command(description="Defers and forgets")
+        async def forget(interaction: discord.Interaction) -> None:
+            await interaction.response.defer()
+
+        @tree.command(description="Deletes its answer")
+        async def vanish(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("now you see me")
+            await interaction.delete_original_response()
+            await interaction.followup.send("gone")
+
+
+# -- fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[DiscordEmulator]:
+    async with DiscordEmulator() as emulator:
+        yield emulator
+    assert emulator.internal_errors == []
+
+
+@pytest.fixture
+def guild(emu: DiscordEmulator) -> EmuGuild:
+    return emu.add_guild("Drama Club")
+
+
+@pytest.fixture
+def alice(emu: DiscordEmulator, guild: EmuGuild) -> EmuMember:
+    return emu.add_member(guild, emu.add_user("alice"))
+
+
+@pytest.fixture
+async def bot(emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember) -> AsyncIterator[TinyBot]:
+    async with connect_bot(TinyBot(), emu) as client:
+        yield client
+
+
+async def eventually(predicate: Callable[[], bool], within: float = 2.0) -> None:
+    """Poll for something the bot does after the interaction was answered."""
+    for _ in range(int(within / 0.01)):
+        if predicate():
+            return
+        await asyncio.sleep(0.01)
+    assert predicate(), "condition not met in time"
+
+
+# -- connection and commands ----------------------------------------------------------------------
+
+
+async def test_login_ready_and_guild_create(emu: DiscordEmulator, guild: EmuGuild, bot: TinyBot) -> None:
+    await eventually(lambda: bot.get_guild(guild.id) is not None)
+    cached = bot.get_guild(guild.id)
+    assert cached is not None and cached.name == "Drama Club"
+    assert cached.me is not None and cached.me.id == emu.bot_user.id
+    assert [c.name for c in cached.text_channels] == ["general"]
+    assert bot.user is not None and bot.user.id == emu.application_id
+    assert [r.route for r in emu.requests[:2]] == ["/users/@me", "/oauth2/applications/@me"]
+
+
+async def test_guild_added_after_connect_is_sent_live(emu: DiscordEmulator, bot: TinyBot) -> None:
+    later = emu.add_guild("Late Night Club")
+    await eventually(lambda: bot.get_guild(later.id) is not None)
+
+
+async def test_sync_stores_commands_as_discord_returns_them(emu: DiscordEmulator, bot: TinyBot) -> None:
+    stored = {c["name"]: c for c in emu.registered_commands()}
+    assert {"ping", "score", "vote", "mod", "upload"} <= set(stored)
+    assert stored["mod"]["default_member_permissions"] == str(MANAGE_GUILD)
+    assert stored["serveronly"]["dm_permission"] is False
+    assert stored["ping"]["application_id"] == str(emu.application_id)
+    assert stored["ping"]["name_localizations"] is None and stored["ping"]["type"] == 1
+    assert stored["score"]["options"][0]["type"] == 1  # the "episode" subcommand
+    assert len(emu.command_writes) == 1 and emu.command_writes[0].method == "PUT"
+    checker = OpenAPIChecker.shared()
+    for command in stored.values():
+        assert checker.schema_errors("ApplicationCommandResponse", command) == []
+
+
+async def test_restarted_bot_keeps_commands_and_makes_no_writes(
+    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember
+) -> None:
+    async with connect_bot(TinyBot(), emu):
+        assert (await emu.invoke(alice, "ping")).message.content == "pong"
+    assert len(emu.command_writes) == 1
+    async with connect_bot(TinyBot(sync=False), emu):
+        assert (await emu.invoke(alice, "ping")).message.content == "pong"
+    assert len(emu.command_writes) == 1
+    assert emu.gateway.identify_count == 2
+
+
+async def test_resume_after_socket_drop_replays_missed_interaction(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    first_session = bot.ws.session_id
+    await emu.drop_connection()
+    # Dispatched while the bot is disconnected: buffered, then replayed on RESUME.
+    result = await emu.invoke(alice, "ping")
+    assert result.message.content == "pong"
+    await emu.wait_until_ready()
+    assert emu.gateway.resume_count == 1 and emu.gateway.identify_count == 1
+    assert bot.ws.session_id == first_session
+
+
+async def test_privileged_intents_need_to_be_granted(emu: DiscordEmulator, guild: EmuGuild) -> None:
+    intents = discord.Intents.default()
+    intents.members = True
+    with pytest.raises(discord.PrivilegedIntentsRequired):
+        async with connect_bot(TinyBot(intents=intents), emu):
+            pass
+    emu.privileged_intents = INTENT_GUILD_MEMBERS
+    async with connect_bot(TinyBot(intents=intents), emu) as client:
+        cached = client.get_guild(guild.id)
+        assert cached is not None and cached.chunked
+
+
+async def test_wrong_token_fails_login(emu: DiscordEmulator) -> None:
+    with pytest.raises(discord.LoginFailure):
+        async with connect_bot(TinyBot(), emu, token="not-the-token"):
+            pass
+
+
+# -- slash commands -------------------------------------------------------------------------------
+
+
+async def test_invoke_returns_message(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    result = await emu.invoke(alice, "ping")
+    assert result.response_type == 4 and not result.deferred and not result.ephemeral
+    assert result.message.content == "pong"
+    assert result.message.author.id == emu.bot_user.id
+    payload = result.message.payload()
+    assert payload["type"] == 20 and payload["interaction_metadata"]["user"]["id"] == str(alice.id)
+    assert emu.channel_messages(alice.guild.default_channel) == [result.message]
+
+
+async def test_subcommand_with_options_and_embed(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    result = await emu.invoke(alice, "score episode", number=16, show="Run On")
+    assert result.message.embeds[0]["title"] == "Run On episode 16"
+    options = result.payload["data"]["options"]
+    assert options == [
+        {
+            "name": "episode",
+            "type": 1,
+            "options": [
+                {"name": "number", "type": 4, "value": 16},
+                {"name": "show", "type": 3, "value": "Run On"},
+            ],
+        }
+    ]
+
+
+async def test_deferred_then_followup_replaces_thinking(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    result = await emu.invoke(alice, "slow")
+    assert result.deferred and result.response_type == 5
+    assert [m.content for m in result.messages] == ["done slowly"]
+    assert not result.message.loading
+
+
+async def test_ephemeral_response_and_followup(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    result = await emu.invoke(alice, "secret")
+    await result.wait_for_messages(2)
+    assert result.ephemeral
+    assert [(m.content, m.ephemeral) for m in result.messages] == [("psst", True), ("second whisper", True)]
+    assert emu.channel_messages(alice.guild.default_channel) == []
+
+
+async def test_edit_original_and_followup(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    result = await emu.invoke(alice, "draft")
+    await result.wait_for_messages(2)
+    assert [m.content for m in result.messages] == ["final", "extra"]
+    assert result.message.edited_timestamp is not None
+    assert result.messages[1].payload()["interaction_metadata"]["original_response_message_id"] == str(
+        result.message.id
+    )
+
+
+async def test_delete_original(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    result = await emu.invoke(alice, "vanish")
+    await eventually(lambda: [m.content for m in result.messages] == ["gone"])
+    assert emu.channel_messages(alice.guild.default_channel)[-1].content == "gone"
+
+
+async def test_choices_and_attachment_option(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    assert (await emu.invoke(alice, "verdict", value="hit")).message.content == "verdict: hit"
+    result = await emu.invoke(alice, "upload", file=EmuFile("show.json", b'{"title": "Run On"}'))
+    assert result.message.content == "show.json: 19 bytes"
+    [attachment] = result.message.attachments
+    assert attachment.filename == "shout.txt" and attachment.data == b'{"TITLE": "RUN ON"}'
+
+
+async def test_mentions_respect_allowed_mentions(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    result = await emu.invoke(alice, "mention", target=alice)
+    message = result.message
+    assert [u.id for u in message.mentions] == [alice.id]
+    assert message.pinged.users == {alice.id} and not message.pinged.everyone
+    assert not message.mention_everyone
+
+
+# -- client-side validation -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "values", "expected"),
+    [
+        ("score episode", {"number": 16, "colour": "red"}, "unknown option 'colour'"),
+        ("score episode", {"show": "Run On"}, "missing required option 'number'"),
+        ("score episode", {"number": "16"}, "must be an integer"),
+        ("score episode", {"number": True}, "must be an integer"),
+        ("score episode", {"number": 101}, "must be at most 100"),
+        ("score episode", {"number": 0}, "must be at least 1"),
+        ("verdict", {"value": "meh"}, "not one of the choices"),
+        ("mention", {"target": "alice"}, "must be a user"),
+    ],
+)
+async def test_client_rejects_bad_options(
+    emu: DiscordEmulator,
+    alice: EmuMember,
+    bot: TinyBot,
+    command: str,
+    values: dict[str, object],
+    expected: str,
+) -> None:
+    with pytest.raises(ClientRejected, match=expected):
+        await emu.invoke(alice, command, **values)
+
+
+async def test_unknown_commands(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    with pytest.raises(CommandNotFound):
+        await emu.invoke(alice, "nope")
+    with pytest.raises(CommandNotFound, match="needs a subcommand"):
+        await emu.invoke(alice, "score")
+    with pytest.raises(CommandNotFound):
+        await emu.invoke(alice, "score season")
+
+
+async def test_default_member_permissions(
+    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+) -> None:
+    with pytest.raises(ClientRejected, match="permission"):
+        await emu.invoke(alice, "mod")
+    # A modified client can still send it; the bot's own check has to say no.
+    denied = await emu.invoke(alice, "mod", validate=False)
+    assert denied.message.content == "denied: MissingPermissions" and denied.ephemeral
+    emu.set_permissions(alice, MANAGE_GUILD)
+    assert (await emu.invoke(alice, "mod")).message.content == "moderated"
+    boss = emu.add_member(guild, emu.add_user("boss"), permissions=ADMINISTRATOR)
+    assert (await emu.invoke(boss, "mod")).message.content == "moderated"
+
+
+async def test_contexts_exclude_dms(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    with pytest.raises(ClientRejected, match="not available in DMs"):
+        await emu.invoke(alice.user, "serveronly")
+    assert (await emu.invoke(alice.user, "ping")).message.content == "pong"
+
+
+async def test_validate_false_sends_invalid_values(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    result = await emu.invoke(alice, "score episode", number="sixteen", validate=False)
+    assert result.message.content == "that is not a number"
+
+
+# -- server-side rejections -----------------------------------------------------------------------
+
+
+async def test_second_response_is_rejected(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    result = await emu.invoke(alice, "twice")
+    assert result.message.content == "first"
+    await eventually(lambda: bool(bot.errors))
+    assert bot.errors[0].status == 400 and bot.errors[0].code == 40060
+    assert result.errors[0].code == 40060
+
+
+async def test_late_response_is_rejected(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    emu.response_deadline = 0.2
+    bot.late_delay = 0.35
+    with pytest.raises(InteractionTimeout):
+        await emu.invoke(alice, "late")
+    await eventually(lambda: bool(bot.errors))
+    assert isinstance(bot.errors[0], discord.NotFound) and bot.errors[0].code == 10062
+
+
+async def test_oversized_content_and_embeds_are_rejected(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    result = await emu.invoke(alice, "long")
+    assert result.message.content == "fallback"
+    assert result.errors[0].code == 50035 and "content" in result.errors[0].errors["data"]
+    assert "In data.content: Must be 2000 or fewer in length." in bot.errors[0].text
+    result = await emu.invoke(alice, "bigembed")
+    assert result.message.content == "fallback"
+    assert result.errors[0].errors["data"]["embeds"]["_errors"][0]["code"] == "MAX_EMBED_SIZE_EXCEEDED"
+
+
+# -- autocomplete, buttons, modals ----------------------------------------------------------------
+
+
+async def test_autocomplete(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    choices = await emu.autocomplete(alice, "score episode", focused="show", value="run", number=16)
+    assert choices == [{"name": "Run On", "value": "Run On"}, {"name": "Running Man", "value": "Running Man"}]
+    with pytest.raises(ClientRejected, match="no autocomplete"):
+        await emu.autocomplete(alice, "score episode", focused="number", value="1")
+
+
+async def test_autocomplete_over_25_choices_is_rejected(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    emu.response_deadline = 0.3
+    with pytest.raises(InteractionTimeout) as caught:
+        await emu.autocomplete(alice, "flood", focused="item", value="")
+    assert caught.value.errors[0].errors == {
+        "data": {
+            "choices": {
+                "_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]
+            }
+        }
+    }
+
+
+async def test_button_click_updates_message(
+    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+) -> None:
+    result = await emu.invoke(alice, "vote")
+    message = result.message
+    assert message.find_component("up") is not None
+    clicked = await emu.click(alice, message, "up")
+    assert clicked.response_type == 7 and clicked.message is message
+    assert message.content == "votes: 1"
+    bob = emu.add_member(guild, emu.add_user("bob"))
+    await emu.click(bob, message, "up")
+    assert message.content == "votes: 2"
+    with pytest.raises(ClientRejected, match="disabled"):
+        await emu.click(alice, message, "closed")
+
+
+async def test_modal_roundtrip_from_command_and_button(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    opened = await emu.invoke(alice, "review")
+    assert opened.response_type == 9 and opened.modal is not None and opened.modal["title"] == "Review"
+    with pytest.raises(ClientRejected, match="required"):
+        await emu.submit_modal(alice, opened, {"stars": "5"})
+    with pytest.raises(ClientRejected, match="between 3 and"):
+        await emu.submit_modal(alice, opened, {"review_text": "ok", "stars": "5"})
+    submitted = await emu.submit_modal(alice, opened, {"review_text": "Loved it", "stars": "5"})
+    assert submitted.message.content == "review: Loved it (5*)"
+
+    vote = await emu.invoke(alice, "vote")
+    from_button = await emu.click(alice, vote.message, "open_review")
+    assert from_button.modal is not None
+    answered = await emu.submit_modal(alice, from_button, {"review_text": "Great cast", "stars": "4"})
+    assert answered.message.content == "review: Great cast (4*)"
+    assert answered.payload["message"]["id"] == str(vote.message.id)
+
+
+async def test_select_menu(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    message = (await emu.invoke(alice, "pick")).message
+    with pytest.raises(ClientRejected, match="between 1 and 2"):
+        await emu.click(alice, message, "pick", values=["a", "b", "c"])
+    with pytest.raises(ClientRejected, match="no option 'z'"):
+        await emu.click(alice, message, "pick", values=["z"])
+    await emu.click(alice, message, "pick", values=["a", "c"])
+    assert message.content == "picked: a, c"
+
+
+async def test_role_and_channel_options_and_channel_messages(
+    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+) -> None:
+    critics = emu.add_role(guild, "critics", mentionable=True)
+    news = emu.add_channel(guild, "news")
+    await eventually(lambda: bot.get_channel(news.id) is not None)
+    result = await emu.invoke(alice, "announce", role=critics, where=news)
+    assert result.message.content == "announced in #news" and result.ephemeral
+    [post] = emu.channel_messages(news)
+    assert post.content == f"<@&{critics.id}>: new episode!" and post.pinged.roles == {critics.id}
+    with pytest.raises(ClientRejected, match="must be a role"):
+        await emu.invoke(alice, "announce", role=alice, where=news)
+
+
+async def test_dm_only_command_in_a_guild(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    with pytest.raises(ClientRejected, match="not available in servers"):
+        await emu.invoke(alice, "dmonly")
+    assert (await emu.invoke(alice.user, "dmonly")).message.content == "in a DM"
+
+
+async def test_defer_without_followup_times_out(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    emu.deferred_timeout = 0.2
+    with pytest.raises(InteractionTimeout, match="did not follow up"):
+        await emu.invoke(alice, "forget")
+
+
+async def test_reconnect_request_resumes(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    await emu.request_reconnect()
+    await emu.wait_until_ready()
+    assert emu.gateway.resume_count == 1 and emu.gateway.identify_count == 1
+    assert (await emu.invoke(alice, "ping")).message.content == "pong"
+
+
+# -- OpenAPI --------------------------------------------------------------------------------------
+
+
+async def test_everything_the_bot_sent_matches_the_openapi_spec(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    await emu.invoke(alice, "ping")
+    await emu.invoke(alice, "slow")
+    await (await emu.invoke(alice, "draft")).wait_for_messages(2)
+    await emu.invoke(alice, "upload", file=EmuFile("a.txt", b"abc"))
+    vote = await emu.invoke(alice, "vote")
+    await emu.click(alice, vote.message, "up")
+    await emu.autocomplete(alice, "score episode", focused="show", value="r", number=1)
+    await emu.submit_modal(alice, await emu.invoke(alice, "review"), {"review_text": "nice", "stars": "3"})
+    checker = OpenAPIChecker.shared()
+    checker.assert_requests_valid(emu.requests)
+    assert {r.route for r in emu.requests} >= {
+        "/applications/{application_id}/commands",
+        "/interactions/{interaction_id}/{interaction_token}/callback",
+        "/webhooks/{webhook_id}/{webhook_token}",
+        "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+    }
+    for message in emu.messages.values():
+        assert checker.schema_errors("MessageResponse", message.payload()) == []
+    for request in emu.requests:  # and every answer the emulator gave matches the documented response
+        assert checker.response_errors(request.method, request.path, request.status, request.response) == []

@@ -1,0 +1,509 @@
+"""Protocol-level checks without discord.py: raw REST calls and a raw gateway client.
+
+These pin down what the emulator rejects (and how), independent of what discord.py happens to send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.emulator import DiscordEmulator, EmuGuild, EmuMember, InteractionResult
+from tests.bot.emulator.openapi_check import OpenAPIChecker
+
+GUILDS_INTENT = 1
+
+
+def ping_command(**extra: Any) -> dict[str, Any]:
+    return {"name": "ping", "description": "Answers pong", **extra}
+
+
+def option(name: str = "show", type_: int = 3, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "description": "An option", "type": type_, **extra}
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[DiscordEmulator]:
+    async with DiscordEmulator() as emulator:
+        yield emulator
+    assert emulator.internal_errors == []
+
+
+@pytest.fixture
+async def http(emu: DiscordEmulator) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bot {emu.token}"}) as session:
+        yield session
+
+
+async def call(
+    http: aiohttp.ClientSession, emu: DiscordEmulator, method: str, path: str, body: Any = None, **params: str
+) -> tuple[int, Any]:
+    async with http.request(method, emu.api_base + path, json=body, params=params or None) as response:
+        text = await response.text()
+        return response.status, (json.loads(text) if text else None)
+
+
+class RawGateway:
+    """Just enough of a gateway client to drive the handshake by hand."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.seq = 0
+
+    @classmethod
+    async def connect(cls, http: aiohttp.ClientSession, emu: DiscordEmulator) -> RawGateway:
+        gateway = cls(await http.ws_connect(emu.gateway_url + "?v=10&encoding=json&compress=zlib-stream"))
+        hello = await gateway.receive()
+        assert hello["op"] == 10 and hello["d"]["heartbeat_interval"] > 0
+        return gateway
+
+    async def send(self, op: int, data: Any) -> None:
+        await self.ws.send_str(json.dumps({"op": op, "d": data}))
+
+    async def receive(self) -> dict[str, Any]:
+        message = await asyncio.wait_for(self.ws.receive(), 2)
+        if message.type != aiohttp.WSMsgType.TEXT:
+            return {"closed": self.ws.close_code}
+        frame = json.loads(message.data)
+        if frame.get("s") is not None:
+            self.seq = frame["s"]
+        return frame
+
+    async def identify(self, token: str, intents: int = GUILDS_INTENT) -> dict[str, Any]:
+        await self.send(2, {"token": token, "intents": intents, "properties": {}})
+        return await self.receive()
+
+    async def dispatch(self, event: str) -> dict[str, Any]:
+        while True:
+            frame = await self.receive()
+            if frame.get("t") == event:
+                return frame
+
+
+@pytest.fixture
+def guild(emu: DiscordEmulator) -> EmuGuild:
+    return emu.add_guild("Drama Club")
+
+
+@pytest.fixture
+def alice(emu: DiscordEmulator, guild: EmuGuild) -> EmuMember:
+    return emu.add_member(guild, emu.add_user("alice"))
+
+
+# -- REST basics ----------------------------------------------------------------------------------
+
+
+async def test_login_endpoints_and_auth(emu: DiscordEmulator, http: aiohttp.ClientSession) -> None:
+    checker = OpenAPIChecker.shared()
+    for path in ("/users/@me", "/oauth2/applications/@me", "/gateway", "/gateway/bot"):
+        status, body = await call(http, emu, "GET", path)
+        assert status == 200
+        assert checker.response_errors("GET", path, status, body) == []
+    async with aiohttp.ClientSession(headers={"Authorization": "Bot wrong"}) as stranger:
+        status, body = await call(stranger, emu, "GET", "/users/@me")
+    assert (status, body) == (401, {"message": "401: Unauthorized", "code": 0})
+
+
+async def test_json_content_type_is_exactly_what_discord_py_parses(
+    emu: DiscordEmulator, http: aiohttp.ClientSession
+) -> None:
+    async with http.get(emu.api_base + "/users/@me") as response:
+        assert response.headers["Content-Type"] == "application/json"
+
+
+async def test_unknown_endpoint_is_404_and_logged(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.emulator"):
+        status, body = await call(http, emu, "GET", "/guilds/1/audit-logs")
+    assert (status, body) == (404, {"message": "404: Not Found", "code": 0})
+    assert "unhandled request GET /guilds/1/audit-logs" in caplog.text
+    assert emu.requests[-1].status == 404
+
+
+# -- command storage and validation ---------------------------------------------------------------
+
+
+async def test_bulk_overwrite_keeps_ids_and_versions_when_unchanged(
+    emu: DiscordEmulator, http: aiohttp.ClientSession
+) -> None:
+    path = f"/applications/{emu.application_id}/commands"
+    status, first = await call(http, emu, "PUT", path, [ping_command()])
+    assert status == 200
+    _, again = await call(http, emu, "PUT", path, [ping_command()])
+    assert again == first
+    _, changed = await call(http, emu, "PUT", path, [ping_command(description="Answers PONG")])
+    assert changed[0]["id"] == first[0]["id"] and changed[0]["version"] != first[0]["version"]
+    _, listed = await call(http, emu, "GET", path)
+    assert listed == changed == emu.registered_commands()
+    _, emptied = await call(http, emu, "PUT", path, [])
+    assert emptied == [] and emu.registered_commands() == []
+    assert [w.method for w in emu.command_writes] == ["PUT", "PUT", "PUT", "PUT"]
+
+
+async def test_single_command_endpoints_and_guild_scope(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
+) -> None:
+    base = f"/applications/{emu.application_id}/guilds/{guild.id}/commands"
+    status, created = await call(http, emu, "POST", base, ping_command())
+    assert status == 201 and created["guild_id"] == str(guild.id) and "dm_permission" not in created
+    status, upserted = await call(http, emu, "POST", base, ping_command(description="Again"))
+    assert status == 200 and upserted["id"] == created["id"]
+    status, patched = await call(
+        http, emu, "PATCH", f"{base}/{created['id']}", {"default_member_permissions": "32"}
+    )
+    assert status == 200 and patched["default_member_permissions"] == "32"
+    assert emu.registered_commands(guild.id) == [patched] and emu.registered_commands() == []
+    status, _ = await call(http, emu, "DELETE", f"{base}/{created['id']}")
+    assert status == 204 and emu.registered_commands(guild.id) == []
+    status, body = await call(http, emu, "GET", f"{base}/{created['id']}")
+    assert (status, body["code"]) == (404, 10063)
+    status, body = await call(http, emu, "PUT", f"/applications/{emu.application_id}/guilds/123/commands", [])
+    assert (status, body["code"]) == (404, 10004)
+
+
+INVALID_COMMANDS: list[tuple[str, Any, list[str]]] = [
+    ("uppercase name", [ping_command(name="Ping")], ["0", "name"]),
+    ("space in name", [ping_command(name="score episode")], ["0", "name"]),
+    ("name too long", [ping_command(name="p" * 33)], ["0", "name"]),
+    ("missing description", [{"name": "ping"}], ["0", "description"]),
+    ("description too long", [ping_command(description="d" * 101)], ["0", "description"]),
+    ("26 options", [ping_command(options=[option(f"o{i}") for i in range(26)])], ["0", "options"]),
+    (
+        "26 choices",
+        [ping_command(options=[option(choices=[{"name": f"c{i}", "value": f"{i}"} for i in range(26)])])],
+        ["0", "options", "0", "choices"],
+    ),
+    ("duplicate options", [ping_command(options=[option(), option()])], ["0", "options", "1", "name"]),
+    (
+        "required after optional",
+        [ping_command(options=[option("a"), option("b", required=True)])],
+        ["0", "options", "1", "required"],
+    ),
+    (
+        "group holding a plain option",
+        [ping_command(options=[option("grp", 2, options=[option()])])],
+        ["0", "options", "0", "options", "0", "type"],
+    ),
+    (
+        "subcommand mixed with option",
+        [ping_command(options=[option("sub", 1), option()])],
+        ["0", "options"],
+    ),
+    (
+        "choices with autocomplete",
+        [ping_command(options=[option(autocomplete=True, choices=[{"name": "a", "value": "a"}])])],
+        ["0", "options", "0", "autocomplete"],
+    ),
+    (
+        "min above max",
+        [ping_command(options=[option(type_=4, min_value=5, max_value=1)])],
+        ["0", "options", "0"],
+    ),
+    ("min_length on integer", [ping_command(options=[option(type_=4, min_length=1)])], ["0", "options", "0"]),
+    ("option name too long", [ping_command(options=[option("o" * 33)])], ["0", "options", "0", "name"]),
+    ("option description empty", [ping_command(options=[option(description="")])], ["0", "options", "0"]),
+    (
+        "over 8000 characters",
+        [
+            ping_command(
+                options=[
+                    option(
+                        f"o{i}", description="d" * 100, choices=[{"name": "n" * 100, "value": "v" * 100}] * 25
+                    )
+                    for i in range(2)
+                ]
+            )
+        ],
+        ["0", "_errors"],
+    ),
+    ("duplicate command names", [ping_command(), ping_command()], ["1", "name"]),
+    ("101 commands", [ping_command(name=f"c{i}") for i in range(101)], ["_errors"]),
+    ("not a list", {"name": "ping"}, ["_errors"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "error_path"), [c[1:] for c in INVALID_COMMANDS], ids=[c[0] for c in INVALID_COMMANDS]
+)
+async def test_invalid_commands_are_rejected(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, body: Any, error_path: list[str]
+) -> None:
+    status, response = await call(http, emu, "PUT", f"/applications/{emu.application_id}/commands", body)
+    assert status == 400 and response["code"] == 50035 and response["message"] == "Invalid Form Body"
+    node = response["errors"]
+    for key in error_path:
+        node = node[key]
+    assert emu.registered_commands() == []
+
+
+async def test_valid_nested_command_is_accepted(emu: DiscordEmulator, http: aiohttp.ClientSession) -> None:
+    command = ping_command(
+        name="score",
+        options=[
+            option(
+                "season",
+                2,
+                options=[
+                    option("finale", 1, options=[option("number", 4, required=True, min_value=1), option()])
+                ],
+            ),
+            option(
+                "episode",
+                1,
+                options=[option("rating", 10, max_value=10.0), option("show", autocomplete=True)],
+            ),
+        ],
+    )
+    status, stored = await call(http, emu, "PUT", f"/applications/{emu.application_id}/commands", [command])
+    assert status == 200 and stored[0]["options"] == command["options"]
+    assert OpenAPIChecker.shared().schema_errors("ApplicationCommandResponse", stored[0]) == []
+
+
+# -- gateway --------------------------------------------------------------------------------------
+
+
+async def test_identify_ready_guild_create_heartbeat(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
+) -> None:
+    gateway = await RawGateway.connect(http, emu)
+    ready = await gateway.identify(emu.token)
+    assert ready["t"] == "READY" and ready["s"] == 1
+    assert ready["d"]["guilds"] == [{"id": str(guild.id), "unavailable": True}]
+    assert ready["d"]["resume_gateway_url"] == emu.gateway_url
+    assert ready["d"]["application"]["id"] == str(emu.application_id)
+    created = await gateway.dispatch("GUILD_CREATE")
+    assert created["s"] == 2 and created["d"]["name"] == "Drama Club" and created["d"]["unavailable"] is False
+    await gateway.send(1, gateway.seq)
+    assert (await gateway.receive())["op"] == 11
+    await emu.wait_until_ready()
+    await gateway.ws.close()
+
+
+@pytest.mark.parametrize(
+    ("identify", "close_code"),
+    [
+        ({"token": "wrong", "intents": 1}, 4004),
+        ({"token": None, "intents": 1 << 1}, 4014),  # GUILD_MEMBERS was not granted
+        ({"token": None, "intents": 1 << 30}, 4013),
+        ({"token": None, "intents": 1, "shard": [1, 1]}, 4010),
+    ],
+)
+async def test_identify_rejections(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, identify: dict[str, Any], close_code: int
+) -> None:
+    gateway = await RawGateway.connect(http, emu)
+    await gateway.send(2, {**identify, "token": identify["token"] or emu.token, "properties": {}})
+    assert await gateway.receive() == {"closed": close_code}
+
+
+async def test_payload_before_identify_is_rejected(emu: DiscordEmulator, http: aiohttp.ClientSession) -> None:
+    gateway = await RawGateway.connect(http, emu)
+    await gateway.send(8, {"guild_id": "1"})
+    assert await gateway.receive() == {"closed": 4003}
+
+
+async def test_resume_replays_missed_dispatches(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
+) -> None:
+    gateway = await RawGateway.connect(http, emu)
+    session_id = (await gateway.identify(emu.token))["d"]["session_id"]
+    await gateway.dispatch("GUILD_CREATE")
+    seq = gateway.seq
+    await gateway.ws.close(code=4000)  # an abnormal close keeps the session resumable
+    await emu.wait_until_disconnected()
+    later = emu.add_guild("Missed While Away")
+
+    gateway = await RawGateway.connect(http, emu)
+    await gateway.send(6, {"token": emu.token, "session_id": session_id, "seq": seq})
+    replayed = await gateway.receive()
+    assert (replayed["t"], replayed["s"], replayed["d"]["id"]) == ("GUILD_CREATE", seq + 1, str(later.id))
+    assert (await gateway.receive())["t"] == "RESUMED"
+    await gateway.ws.close()
+
+    gateway = await RawGateway.connect(http, emu)
+    await gateway.send(6, {"token": emu.token, "session_id": session_id, "seq": seq})
+    assert await gateway.receive() == {"op": 9, "d": False, "s": None, "t": None}  # closed with 1000: gone
+
+
+# -- interaction responses over raw REST ----------------------------------------------------------
+
+
+async def interaction(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, member: EmuMember, command: str = "ping"
+) -> tuple[asyncio.Task[InteractionResult], str]:
+    """Start ``invoke`` and return it with the interaction's callback path, as a bot would see it."""
+    gateway = await RawGateway.connect(http, emu)
+    await gateway.identify(emu.token)
+    task = asyncio.create_task(emu.invoke(member, command))
+    frame = (await gateway.dispatch("INTERACTION_CREATE"))["d"]
+    return task, f"/interactions/{frame['id']}/{frame['token']}/callback"
+
+
+@pytest.fixture
+async def registered(emu: DiscordEmulator, http: aiohttp.ClientSession) -> None:
+    status, _ = await call(http, emu, "PUT", f"/applications/{emu.application_id}/commands", [ping_command()])
+    assert status == 200
+
+
+@pytest.mark.usefixtures("registered")
+async def test_first_response_wins_second_is_rejected(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
+) -> None:
+    task, callback = await interaction(emu, http, alice)
+    status, body = await call(
+        http, emu, "POST", callback, {"type": 4, "data": {"content": "pong"}}, with_response="1"
+    )
+    assert status == 200 and body["resource"]["message"]["content"] == "pong"
+    assert body["interaction"]["response_message_id"] == body["resource"]["message"]["id"]
+    assert OpenAPIChecker.shared().response_errors("POST", callback, 200, body) == []
+    status, body = await call(http, emu, "POST", callback, {"type": 4, "data": {"content": "again"}})
+    assert (status, body) == (400, {"code": 40060, "message": "Interaction has already been acknowledged."})
+    result = await task
+    assert result.message.content == "pong" and result.errors[0].code == 40060
+
+
+@pytest.mark.usefixtures("registered")
+async def test_response_after_deadline_is_unknown_interaction(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
+) -> None:
+    emu.response_deadline = 0.1
+    task, callback = await interaction(emu, http, alice)
+    await asyncio.sleep(0.15)
+    status, body = await call(http, emu, "POST", callback, {"type": 4, "data": {"content": "pong"}})
+    assert (status, body) == (404, {"code": 10062, "message": "Unknown interaction"})
+    with pytest.raises(Exception, match="did not respond"):
+        await task
+
+
+def embed(**fields: Any) -> dict[str, Any]:
+    return {"title": "t", **fields}
+
+
+MESSAGE_REJECTIONS: list[tuple[str, dict[str, Any], int, int]] = [
+    ("empty", {"type": 4, "data": {}}, 400, 50006),
+    ("whitespace only", {"type": 4, "data": {"content": "   "}}, 400, 50006),
+    ("2001 characters", {"type": 4, "data": {"content": "x" * 2001}}, 400, 50035),
+    ("11 embeds", {"type": 4, "data": {"embeds": [embed()] * 11}}, 400, 50035),
+    ("title 257", {"type": 4, "data": {"embeds": [embed(title="t" * 257)]}}, 400, 50035),
+    ("description 4097", {"type": 4, "data": {"embeds": [embed(description="d" * 4097)]}}, 400, 50035),
+    (
+        "26 fields",
+        {"type": 4, "data": {"embeds": [embed(fields=[{"name": "n", "value": "v"}] * 26)]}},
+        400,
+        50035,
+    ),
+    (
+        "field value 1025",
+        {"type": 4, "data": {"embeds": [embed(fields=[{"name": "n", "value": "v" * 1025}])]}},
+        400,
+        50035,
+    ),
+    (
+        "field name 257",
+        {"type": 4, "data": {"embeds": [embed(fields=[{"name": "n" * 257, "value": "v"}])]}},
+        400,
+        50035,
+    ),
+    ("footer 2049", {"type": 4, "data": {"embeds": [embed(footer={"text": "f" * 2049})]}}, 400, 50035),
+    ("author 257", {"type": 4, "data": {"embeds": [embed(author={"name": "a" * 257})]}}, 400, 50035),
+    ("over 6000 total", {"type": 4, "data": {"embeds": [embed(description="d" * 3500)] * 2}}, 400, 50035),
+    ("unknown flag", {"type": 4, "data": {"content": "x", "flags": 1 << 1}}, 400, 50035),
+    (
+        "button without custom_id",
+        {
+            "type": 4,
+            "data": {"components": [{"type": 1, "components": [{"type": 2, "style": 1, "label": "x"}]}]},
+        },
+        400,
+        50035,
+    ),
+    ("autocomplete result for a command", {"type": 8, "data": {"choices": []}}, 400, 50035),
+    (
+        "modal title 46",
+        {
+            "type": 9,
+            "data": {"custom_id": "m", "title": "t" * 46, "components": [{"type": 10, "content": "x"}]},
+        },
+        400,
+        50035,
+    ),
+    ("pong", {"type": 1}, 400, 50035),
+]
+
+
+@pytest.mark.usefixtures("registered")
+@pytest.mark.parametrize(
+    ("body", "status", "code"), [c[1:] for c in MESSAGE_REJECTIONS], ids=[c[0] for c in MESSAGE_REJECTIONS]
+)
+async def test_invalid_responses_are_rejected(
+    emu: DiscordEmulator,
+    http: aiohttp.ClientSession,
+    alice: EmuMember,
+    body: dict[str, Any],
+    status: int,
+    code: int,
+) -> None:
+    task, callback = await interaction(emu, http, alice)
+    response_status, response = await call(http, emu, "POST", callback, body)
+    assert (response_status, response["code"]) == (status, code)
+    # The rejection does not count as an answer: a valid one still goes through.
+    status_ok, _ = await call(http, emu, "POST", callback, {"type": 4, "data": {"content": "pong"}})
+    assert status_ok == 204
+    result = await task
+    assert result.errors[0].code == code and result.message.content == "pong"
+
+
+@pytest.mark.usefixtures("registered")
+async def test_followups_edits_and_token_lifetime(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
+) -> None:
+    task, callback = await interaction(emu, http, alice)
+    webhook = f"/webhooks/{emu.application_id}/{callback.split('/')[3]}"
+    status, body = await call(http, emu, "POST", webhook, {"content": "too early"}, wait="true")
+    assert (status, body["code"]) == (404, 10015)
+    await call(http, emu, "POST", callback, {"type": 5, "data": {"flags": 64}})
+    status, first = await call(http, emu, "POST", webhook, {"content": "resolved", "flags": 0}, wait="true")
+    assert status == 200 and first["flags"] == 64  # the first follow-up keeps the defer's ephemerality
+    status, second = await call(http, emu, "POST", webhook, {"content": "public"}, wait="true")
+    assert status == 200 and second["flags"] == 0 and second["id"] != first["id"]
+    status, edited = await call(
+        http, emu, "PATCH", f"{webhook}/messages/{second['id']}", {"content": "edited"}
+    )
+    assert status == 200 and edited["content"] == "edited" and edited["edited_timestamp"] is not None
+    status, body = await call(http, emu, "PATCH", f"{webhook}/messages/@original", {"content": ""})
+    assert (status, body["code"]) == (400, 50006)
+    status, _ = await call(http, emu, "DELETE", f"{webhook}/messages/@original")
+    assert status == 204
+    status, body = await call(http, emu, "GET", f"{webhook}/messages/@original")
+    assert (status, body["code"]) == (404, 10008)
+    result = await task
+    assert [m.content for m in result.messages] == ["edited"]
+    emu.token_lifetime = 0
+    status, body = await call(http, emu, "POST", webhook, {"content": "too late"})
+    assert (status, body["code"]) == (401, 50027)
+
+
+async def test_openapi_checker_flags_bad_requests() -> None:
+    checker = OpenAPIChecker.shared()
+    assert checker.template_for("/webhooks/1/abc/messages/@original") == (
+        "/webhooks/{webhook_id}/{webhook_token}/messages/@original"
+    )
+    assert checker.request_errors("PUT", "/applications/1/commands", [ping_command()]) == []
+    assert checker.request_errors("PUT", "/applications/1/commands", [{"name": 5}])
+    assert checker.request_errors(
+        "POST", "/interactions/1/t/callback", {"type": 4, "data": {"content": "x" * 2001}}
+    )
+    assert checker.request_errors("GET", "/nowhere", None) == ["/nowhere is not in Discord's OpenAPI spec"]
+    assert checker.request_errors("POST", "/webhooks/1/t", {"content": "x"}, {"wait": "1", "bogus": "1"}) == [
+        "POST /webhooks/{webhook_id}/{webhook_token}: unknown query parameter 'bogus'"
+    ]
+    # discord.py sends attachment ids as the integer file index; Discord accepts that.
+    attachments = {"type": 4, "data": {"attachments": [{"id": 0, "filename": "a.txt"}]}}
+    assert checker.request_errors("POST", "/interactions/1/t/callback", attachments) == []

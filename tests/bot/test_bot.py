@@ -1,0 +1,116 @@
+"""The Bot as a whole: start-up, command sync, the command schema and the error handler."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.bot import DramaBot
+from bot.emulator import DiscordEmulator
+from bot.tree import UNEXPECTED_REPLY
+from tests.conftest import Server, run_bot, settings_for
+
+
+def walk(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = []
+    for option in options:
+        found.append(option)
+        found.extend(walk(option.get("options", [])))
+    return found
+
+
+async def test_start_up_creates_the_database_and_registers_guild_only_commands(
+    drama: DramaBot, emulator: DiscordEmulator, database: Path
+) -> None:
+    assert database.exists()
+    commands = emulator.registered_commands()
+    assert sorted(command["name"] for command in commands) == ["score", "summary", "verdict"]
+    for command in commands:
+        assert command["contexts"] == [0], command["name"]
+        assert command["integration_types"] == [0], command["name"]
+        assert command["default_member_permissions"] is None, command["name"]
+        for item in [command, *walk(command.get("options", []))]:
+            assert 1 <= len(item["description"]) <= 100, item["name"]
+
+
+async def test_a_restart_with_unchanged_commands_makes_no_command_write(
+    emulator: DiscordEmulator, server: Server, database: Path
+) -> None:
+    settings = settings_for(emulator, database)
+    async with run_bot(emulator, settings):
+        pass
+    writes = len(emulator.command_writes)
+    assert writes == 1  # the first start registers the commands once
+    async with run_bot(emulator, settings):
+        result = await emulator.invoke(server.alice, "score episode", number=16)
+        assert "5/5" in result.message.embeds[0]["description"]
+    assert len(emulator.command_writes) == writes
+
+
+async def test_a_dev_guild_gets_its_own_copy_synced_once(
+    emulator: DiscordEmulator, server: Server, database: Path
+) -> None:
+    settings = settings_for(emulator, database, DEV_GUILD_ID=str(server.guild.id))
+    async with run_bot(emulator, settings):
+        pass
+    guild_commands = emulator.registered_commands(guild_id=server.guild.id)
+    assert sorted(command["name"] for command in guild_commands) == ["score", "summary", "verdict"]
+    writes = len(emulator.command_writes)
+    async with run_bot(emulator, settings):
+        pass
+    assert len(emulator.command_writes) == writes
+
+
+async def test_the_catalog_is_loaded_once_however_often_the_bot_starts(
+    emulator: DiscordEmulator, server: Server, database: Path
+) -> None:
+    settings = settings_for(emulator, database)
+    for _ in range(2):
+        async with run_bot(emulator, settings):
+            pass
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM show").fetchone() == (1,)
+        assert connection.execute("SELECT count(*) FROM episode").fetchone() == (16,)
+
+
+async def test_an_unexpected_failure_is_logged_in_full_and_the_member_told_politely(
+    drama: DramaBot,
+    emulator: DiscordEmulator,
+    server: Server,
+    database: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Break the database under the running bot: the query for the episode fails.
+    with sqlite3.connect(database) as connection:
+        connection.execute("ALTER TABLE episode RENAME TO episode_gone")
+    with caplog.at_level(logging.ERROR, logger="bot.tree"):
+        result = await emulator.invoke(server.alice, "score episode", number=16)
+    assert result.message.ephemeral
+    assert result.message.content == UNEXPECTED_REPLY
+    (record,) = [r for r in caplog.records if r.name == "bot.tree"]
+    logged = record.getMessage()
+    assert "/score episode" in logged
+    assert str(server.alice.id) in logged and str(server.guild.id) in logged
+    assert "'number': 16" in logged
+    assert record.exc_info is not None
+
+
+async def test_every_request_the_bot_sends_matches_discords_openapi_spec(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    from tests.bot.emulator.openapi_check import check_request
+
+    await emulator.invoke(server.alice, "score episode", number=16)
+    await emulator.invoke(server.alice, "score episode", number=99)
+    await emulator.autocomplete(server.alice, "score episode", focused="show", value="run", number=1)
+    await emulator.invoke(server.alice, "summary")
+    checked = 0
+    for request in emulator.requests:
+        if request.json is not None:
+            check_request(request.method, request.path, request.json)
+            checked += 1
+    assert checked >= 4

@@ -1,0 +1,96 @@
+"""The ``dramabot`` entry point as a host runs it: a real process, real signals."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.emulator import DiscordEmulator
+from tests.conftest import TOKEN, Server
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    """The environment without any dramabot key, plus ``values``."""
+    keys = (
+        "DISCORD_TOKEN",
+        "DATABASE_URL",
+        "DEV_GUILD_ID",
+        "LOG_LEVEL",
+        "DISCORD_API_BASE",
+        "DISCORD_GATEWAY_URL",
+    )
+    env = {k: v for k, v in os.environ.items() if k not in keys}
+    env.update(values)
+    return env
+
+
+async def run_entry(cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
+async def test_without_a_token_it_says_exactly_what_to_do(tmp_path: Path) -> None:
+    code, stderr = await run_entry(tmp_path, clean_env())
+    assert code == 2
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert "DISCORD_TOKEN is not set" in stderr
+    assert "https://discord.com/developers/applications" in stderr and ".env" in stderr
+
+
+async def test_a_token_in_dot_env_is_read_and_a_bad_key_named(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={TOKEN}\nDATABASE_URL=postgres://db/dramabot\n")
+    code, stderr = await run_entry(tmp_path, clean_env())
+    assert code == 2
+    assert stderr.startswith("dramabot: DATABASE_URL: only SQLite is supported")
+
+
+async def test_a_token_discord_refuses_is_reported_in_one_line(
+    emulator: DiscordEmulator, tmp_path: Path
+) -> None:
+    env = clean_env(
+        DISCORD_TOKEN="d3Jvbmc.dG9rZW4.Zm9yIHN1cmU",
+        DISCORD_API_BASE=emulator.api_base,
+        DISCORD_GATEWAY_URL=emulator.gateway_url,
+        LOG_LEVEL="CRITICAL",
+    )
+    code, stderr = await run_entry(tmp_path, env)
+    assert code == 1
+    assert stderr.strip() == (
+        "dramabot: DISCORD_TOKEN was refused by Discord. Reset the token at "
+        "https://discord.com/developers/applications > your app > Bot, and update .env"
+    )
+
+
+async def test_sigterm_closes_the_bot_and_the_database_cleanly(
+    emulator: DiscordEmulator, server: Server, tmp_path: Path
+) -> None:
+    env = clean_env(
+        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=emulator.api_base, DISCORD_GATEWAY_URL=emulator.gateway_url
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    assert process.stderr is not None
+    log = []
+    async with asyncio.timeout(30):
+        while not any("Connected as" in line for line in log):
+            line = (await process.stderr.readline()).decode()
+            assert line, "the bot exited before connecting:\n" + "".join(log)
+            log.append(line)
+    result = await emulator.invoke(server.alice, "score episode", number=16)
+    assert "5/5" in result.message.embeds[0]["description"]
+
+    process.send_signal(signal.SIGTERM)
+    _, rest = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0
+    assert "Received SIGTERM; shutting down" in rest.decode()
+    assert "Closed the database" in rest.decode()
+    assert (tmp_path / "data" / "dramabot.db").exists()
