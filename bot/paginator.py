@@ -6,6 +6,8 @@ import logging
 
 import discord
 
+from bot.tree import report_error
+
 log = logging.getLogger(__name__)
 
 
@@ -21,13 +23,15 @@ class Paginator(discord.ui.View):
         self._refresh()
 
     @classmethod
-    async def send(cls, interaction: discord.Interaction, pages: list[discord.Embed]) -> None:
+    async def send(
+        cls, interaction: discord.Interaction, pages: list[discord.Embed], *, ephemeral: bool = False
+    ) -> None:
         """Answer ``interaction`` with the first page, and buttons only when there is more than one."""
         if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0])
+            await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
             return
         view = cls(pages, interaction.user.id)
-        await interaction.response.send_message(embed=pages[0], view=view)
+        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral)
         view.message = await interaction.original_response()
 
     def _refresh(self) -> None:
@@ -60,6 +64,11 @@ class Paginator(discord.ui.View):
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
     async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]) -> None:
         await self._show(interaction, min(self.index + 1, len(self.pages) - 1))
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Paginator]
+    ) -> None:
+        await report_error(interaction, error)
 
     async def on_timeout(self) -> None:
         for item in self.children:

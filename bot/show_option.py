@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.errors import ShowNeeded, UnknownShow
+from bot.errors import ShowNeeded, UnknownEpisode, UnknownShow
 from bot.markdown import escape, shorten
 from bot.store import Show, Store
 
@@ -96,4 +96,14 @@ async def show_or_default(store: Store, guild_id: int, show: Show | None) -> Sho
     raise ShowNeeded("This server follows several shows: say which one with the `show` option.")
 
 
+def check_episode(show: Show, number: int) -> None:
+    """Refuse an episode number outside the show (Discord's client only knows the 1–500 bound)."""
+    if not 1 <= number <= show.episode_count:
+        raise UnknownEpisode(
+            f"**{escape(show.title)}** has episodes 1–{show.episode_count}; there is no episode {number}."
+        )
+
+
 ShowOption = app_commands.Transform[Show, ShowTransformer]
+# 500 is the longest show the store accepts; the show's own length is checked by check_episode.
+EpisodeNumber = app_commands.Range[int, 1, 500]

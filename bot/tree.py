@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import discord
@@ -19,44 +20,50 @@ class DramaTree(app_commands.CommandTree):
     """Maps every known error to a short ephemeral reply; logs the unexpected ones in full."""
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        reply = self.reply_for(error)
-        if reply is None:
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error(
-                "Command /%s failed for user %s in guild %s with options %s",
-                command,
-                interaction.user.id,
-                interaction.guild_id,
-                _options(interaction),
-                exc_info=error,
-            )
-            reply = UNEXPECTED_REPLY
-        await send_ephemeral(interaction, reply)
+        await report_error(interaction, error)
 
-    @staticmethod
-    def reply_for(error: app_commands.AppCommandError) -> str | None:
-        """What to tell the member, or None for an error nobody planned for."""
-        cause: BaseException = error
-        if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
-            cause = error.__cause__ or error
-        if isinstance(cause, UserFacingError):
-            return str(cause)
-        if isinstance(cause, app_commands.NoPrivateMessage):
-            return "This command only works inside a server."
-        if isinstance(cause, app_commands.CommandOnCooldown):
-            return f"You're going a little fast. Try again in {cause.retry_after:.0f} s."
-        if isinstance(cause, app_commands.MissingPermissions):
-            needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
-            return f"You need the {needed} permission to use this command."
-        if isinstance(cause, app_commands.BotMissingPermissions):
-            needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
-            return f"I need the {needed} permission in this channel to do that."
-        if isinstance(cause, app_commands.CheckFailure):
-            return "You can't use this command here."
-        if isinstance(cause, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
-            log.warning("Discord sent a command that differs from the local tree: %s", cause)
-            return "This command was just updated. Please try again in a minute."
-        return None
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Answer a failed command, button or modal: the known reply, or a polite apology plus a full log."""
+    reply = reply_for(error)
+    if reply is None:
+        data: Any = interaction.data or {}
+        command = f"/{interaction.command.qualified_name}" if interaction.command else data.get("custom_id")
+        log.error(
+            "Command %s failed for user %s in guild %s with options %s",
+            command,
+            interaction.user.id,
+            interaction.guild_id,
+            _options(interaction),
+            exc_info=error,
+        )
+        reply = UNEXPECTED_REPLY
+    await send_ephemeral(interaction, reply)
+
+
+def reply_for(error: BaseException) -> str | None:
+    """What to tell the member, or None for an error nobody planned for."""
+    cause: BaseException = error
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        cause = error.__cause__ or error
+    if isinstance(cause, UserFacingError):
+        return str(cause)
+    if isinstance(cause, app_commands.NoPrivateMessage):
+        return "This command only works inside a server."
+    if isinstance(cause, app_commands.CommandOnCooldown):
+        return f"You're going a little fast. Try again in {math.ceil(cause.retry_after)} s."
+    if isinstance(cause, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
+        return f"You need the {needed} permission to use this command."
+    if isinstance(cause, app_commands.BotMissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
+        return f"I need the {needed} permission in this channel to do that."
+    if isinstance(cause, app_commands.CheckFailure):
+        return "You can't use this command here."
+    if isinstance(cause, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
+        log.warning("Discord sent a command that differs from the local tree: %s", cause)
+        return "This command was just updated. Please try again in a minute."
+    return None
 
 
 async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:

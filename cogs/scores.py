@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import NothingYet, UnknownEpisode
+from bot.errors import NothingYet
 from bot.markdown import escape, spoiler
 from bot.paginator import Paginator
-from bot.scores import Score, average, format_average, star_bar
-from bot.show_option import ShowOption, show_or_default
-from bot.store import Episode, Show, Store
+from bot.scores import Score, average, format_average, members_line, star_bar
+from bot.show_option import EpisodeNumber, ShowOption, check_episode, show_or_default
+from bot.store import Episode, Show, Store, Tally
 from bot.store.models import CRITIC_MAX, VERDICT_MAX
 
 if TYPE_CHECKING:
@@ -26,8 +26,6 @@ COLOUR = discord.Colour(0xE4587A)
 # Discord's embed description limit is 4096; leave room for a page's header line.
 _PAGE_CHARS = 3800
 _TIE_NAMES = 5
-
-EpisodeNumber = app_commands.Range[int, 1, 500]
 
 
 def episode_label(episode: Episode) -> str:
@@ -46,13 +44,6 @@ def critic_line(score: Score) -> str:
     return f"**{score.out_of(CRITIC_MAX)}**  {star_bar(score)}"
 
 
-def check_episode(show: Show, number: int) -> None:
-    if not 1 <= number <= show.episode_count:
-        raise UnknownEpisode(
-            f"**{escape(show.title)}** has episodes 1–{show.episode_count}; there is no episode {number}."
-        )
-
-
 def _extremes(scored: list[Episode], *, best: bool) -> str:
     pick = max if best else min
     target = pick(episode.critic_score for episode in scored if episode.critic_score)
@@ -65,14 +56,23 @@ def _extremes(scored: list[Episode], *, best: bool) -> str:
     return f"{noun} {shown} · {target.out_of(CRITIC_MAX)}"
 
 
-def score_pages(show: Show, episodes: list[Episode]) -> list[discord.Embed]:
-    """Every episode's score, paged so each embed stays inside Discord's limits."""
+def member_note(tally: Tally | None) -> str:
+    """`` · members 4.5 (2)`` after an episode's critic score."""
+    mean = tally.average() if tally else None
+    if tally is None or mean is None:
+        return ""
+    return f" · members {format_average(mean)} ({tally.ratings})"
+
+
+def score_pages(show: Show, episodes: list[Episode], tallies: dict[int, Tally]) -> list[discord.Embed]:
+    """Every episode's critic score with the members' average beside it, paged to fit Discord's limits."""
     scored = [episode for episode in episodes if episode.critic_score is not None]
     mean = average([episode.critic_score for episode in scored if episode.critic_score is not None])
     width = len(str(show.episode_count))
     lines = [
         f"`Ep {episode.number:>{width}}` "
         + (critic_line(episode.critic_score) if episode.critic_score else "*not scored yet*")
+        + member_note(tallies.get(episode.number))
         for episode in episodes
     ]
     chunks: list[list[str]] = [[]]
@@ -125,12 +125,15 @@ class Scores(commands.Cog):
     ) -> None:
         chosen = await self._show(interaction, show)
         check_episode(chosen, number)
+        assert interaction.guild_id is not None
         episode = await self.store.episode(chosen.id, number)
-        if episode is None or episode.critic_score is None:
+        tally = await self.store.episode_tally(interaction.guild_id, chosen.id, number)
+        if episode is None or (episode.critic_score is None and tally.ratings == 0):
             raise NothingYet(f"Episode {number} of **{escape(chosen.title)}** has no critic score yet.")
+        critic = critic_line(episode.critic_score) if episode.critic_score else "not scored yet"
         embed = discord.Embed(
             title=f"{chosen.title} · {episode_label(episode)}",
-            description=f"Critic: {critic_line(episode.critic_score)}",
+            description=f"Critic: {critic}\n{members_line(tally.average(), tally.ratings)}",
             colour=COLOUR,
         )
         embed.set_footer(text=footer(chosen))
@@ -140,10 +143,12 @@ class Scores(commands.Cog):
     @app_commands.describe(show="The show (defaults to this server's show)")
     async def score_show(self, interaction: discord.Interaction, show: ShowOption | None = None) -> None:
         chosen = await self._show(interaction, show)
+        assert interaction.guild_id is not None
         episodes = await self.store.episodes(chosen.id)
-        if all(episode.critic_score is None for episode in episodes):
+        tallies = await self.store.show_tallies(interaction.guild_id, chosen.id)
+        if all(episode.critic_score is None for episode in episodes) and not tallies:
             raise NothingYet(f"**{escape(chosen.title)}** has no episode scores yet.")
-        await Paginator.send(interaction, score_pages(chosen, episodes))
+        await Paginator.send(interaction, score_pages(chosen, episodes, tallies))
 
     @app_commands.command(name="verdict", description="The critic's verdict on a whole show")
     @app_commands.guild_only()
@@ -166,6 +171,9 @@ class Scores(commands.Cog):
                 else "no episode scores yet"
             ),
         )
+        assert interaction.guild_id is not None
+        overall = await self.store.show_tally(interaction.guild_id, chosen.id)
+        embed.add_field(name="Members' average", value=members_line(overall.average(), overall.ratings))
         embed.set_footer(text=footer(chosen))
         await interaction.response.send_message(embed=embed)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from bot.scores import Score
 
@@ -73,3 +74,65 @@ class ShowSpec:
     verdict_text: str | None = None
     summary: str | None = None
     episodes: tuple[EpisodeSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How many members rated an episode (or a show) in one server, and the sum of their halves."""
+
+    ratings: int
+    total_halves: int
+
+    def average(self) -> Fraction | None:
+        """The exact mean in points (not halves), or None when nobody has rated."""
+        if self.ratings == 0:
+            return None
+        return Fraction(self.total_halves, 2 * self.ratings)
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """One member's rating of one episode in one server."""
+
+    guild_id: int
+    show_id: int
+    episode: int
+    user_id: int
+    score: Score
+    comment: str | None
+    spoiler: bool  # the comment contains spoilers; always False without a comment
+    author_name: str  # the member's display name at their last write
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class RatingChange:
+    """What a write of a rating did: the rating before and after, and the tally after."""
+
+    previous: Rating | None  # None: the member had not rated this episode in this server
+    current: Rating
+    tally: Tally  # the episode's tally in the rating's server, after the write
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRating:
+    """A rating with its show's title, for listing a member's own ratings."""
+
+    rating: Rating
+    show_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRemoval:
+    """A moderator's removal of a member's comment; the rating's score stayed."""
+
+    id: int
+    guild_id: int
+    show_id: int
+    episode: int
+    author_id: int
+    moderator_id: int
+    comment: str  # the removed text, kept for review
+    reason: str | None
+    removed_at: str

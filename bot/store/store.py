@@ -15,7 +15,16 @@ from pathlib import Path
 import aiosqlite
 
 from bot.scores import Score
-from bot.store.models import Episode, Show, ShowSpec
+from bot.store.models import (
+    CommentRemoval,
+    Episode,
+    MemberRating,
+    Rating,
+    RatingChange,
+    Show,
+    ShowSpec,
+    Tally,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +35,23 @@ _SHOW_COLUMNS = """
     s.season, s.episode_count, s.verdict_halves, s.verdict_text, s.summary,
     (SELECT json_group_array(a.alias) FROM show_alias AS a WHERE a.show_id = s.id) AS aliases
 """
+
+_RATING_COLUMNS = """
+    r.guild_id, r.show_id, r.episode, r.user_id, r.halves, r.comment, r.spoiler,
+    r.author_name, r.created_at, r.updated_at
+"""
+
+# RETURNING cannot take a table alias, so writes name the columns bare.
+_RATING_RETURNING = (
+    "guild_id, show_id, episode, user_id, halves, comment, spoiler, author_name, created_at, updated_at"
+)
+
+_REMOVAL_COLUMNS = "id, guild_id, show_id, episode, author_id, moderator_id, comment, reason, removed_at"
+
+# One primary-key lookup whatever the number of ratings; episode_query_plan() shows the plan.
+_EPISODE_TALLY = (
+    "SELECT ratings, total_halves FROM episode_tally WHERE guild_id = ? AND show_id = ? AND episode = ?"
+)
 
 
 class StoreError(RuntimeError):
@@ -97,6 +123,9 @@ class Store:
         await self._db.execute("PRAGMA synchronous = FULL")
         await self._db.execute("PRAGMA foreign_keys = ON")
         await self._db.execute("PRAGMA busy_timeout = 5000")
+        # Without it an INSERT OR REPLACE on rating would delete the old row without firing
+        # its delete trigger, and the episode tally would count that rating twice.
+        await self._db.execute("PRAGMA recursive_triggers = ON")
 
     async def schema_version(self) -> int:
         async with self._db.execute("PRAGMA user_version") as cursor:
@@ -131,10 +160,13 @@ class Store:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                await self._db.execute("COMMIT")
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                # Also after a failed COMMIT (e.g. disk full): never leave the shared connection
+                # inside a transaction that the next writer would silently join.
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
                 raise
-            await self._db.execute("COMMIT")
 
     async def integrity_check(self) -> str:
         async with self._db.execute("PRAGMA integrity_check") as cursor:
@@ -267,6 +299,222 @@ class Store:
             rows = await cursor.fetchall()
         return [_episode(row) for row in rows]
 
+    # -- ratings -------------------------------------------------------------------
+
+    async def save_rating(
+        self,
+        *,
+        guild_id: int,
+        show_id: int,
+        episode: int,
+        user_id: int,
+        author_name: str,
+        score: Score,
+        comment: str | None,
+        spoiler: bool,
+        keep_comment: bool = False,
+    ) -> RatingChange:
+        """Create or replace a member's rating of an episode in a server.
+
+        ``comment=None`` removes an earlier comment, unless ``keep_comment`` is set: then the
+        earlier comment and its spoiler flag stay (a new score without a new comment).
+        ``spoiler`` must be False without a comment. The score must be 0.5–5, the comment
+        1–1000 characters, and the show visible to the server with that episode; the schema
+        enforces all of it and a violation raises :class:`sqlite3.IntegrityError`.
+        """
+        key = (guild_id, show_id, episode, user_id)
+        async with self.transaction() as db:
+            # Read inside the transaction: no other write can land between this and the upsert.
+            previous = await _fetch_rating(db, key)
+            async with db.execute(
+                f"""
+                INSERT INTO rating (guild_id, show_id, episode, user_id, halves, comment, spoiler,
+                                    author_name)
+                VALUES (:guild_id, :show_id, :episode, :user_id, :halves, :comment, :spoiler,
+                        :author_name)
+                ON CONFLICT (guild_id, show_id, episode, user_id) DO UPDATE SET
+                    halves = excluded.halves,
+                    comment = CASE WHEN :keep AND excluded.comment IS NULL
+                                   THEN rating.comment ELSE excluded.comment END,
+                    spoiler = CASE WHEN :keep AND excluded.comment IS NULL
+                                   THEN rating.spoiler ELSE excluded.spoiler END,
+                    author_name = excluded.author_name,
+                    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                RETURNING {_RATING_RETURNING}
+                """,  # noqa: S608 - a constant column list
+                {
+                    "guild_id": guild_id,
+                    "show_id": show_id,
+                    "episode": episode,
+                    "user_id": user_id,
+                    "halves": score.halves,
+                    "comment": comment,
+                    "spoiler": int(spoiler),
+                    "author_name": author_name,
+                    "keep": int(keep_comment),
+                },
+            ) as cursor:
+                current = _rating(await cursor.fetchone())  # type: ignore[arg-type]
+            tally = await _fetch_tally(db, guild_id, show_id, episode)
+        return RatingChange(previous=previous, current=current, tally=tally)
+
+    async def rating(self, guild_id: int, show_id: int, episode: int, user_id: int) -> Rating | None:
+        return await _fetch_rating(self._db, (guild_id, show_id, episode, user_id))
+
+    async def delete_rating(self, guild_id: int, show_id: int, episode: int, user_id: int) -> Rating | None:
+        """Delete a member's rating (comment included); returns what was deleted, if anything."""
+        async with self.transaction() as db:
+            async with db.execute(
+                f"""
+                DELETE FROM rating WHERE guild_id = ? AND show_id = ? AND episode = ? AND user_id = ?
+                RETURNING {_RATING_RETURNING}
+                """,  # noqa: S608 - a constant column list
+                (guild_id, show_id, episode, user_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+        return _rating(row) if row else None
+
+    async def episode_tally(self, guild_id: int, show_id: int, episode: int) -> Tally:
+        return await _fetch_tally(self._db, guild_id, show_id, episode)
+
+    async def show_tallies(self, guild_id: int, show_id: int) -> dict[int, Tally]:
+        """Each rated episode's tally in this server, by episode number; unrated ones are absent."""
+        async with self._db.execute(
+            "SELECT episode, ratings, total_halves FROM episode_tally "
+            "WHERE guild_id = ? AND show_id = ? ORDER BY episode",
+            (guild_id, show_id),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return {row["episode"]: Tally(row["ratings"], row["total_halves"]) for row in rows}
+
+    async def show_tally(self, guild_id: int, show_id: int) -> Tally:
+        """Every rating of every episode of the show in this server, taken together."""
+        async with self._db.execute(
+            "SELECT coalesce(sum(ratings), 0), coalesce(sum(total_halves), 0) FROM episode_tally "
+            "WHERE guild_id = ? AND show_id = ?",
+            (guild_id, show_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return Tally(int(row[0]), int(row[1])) if row else Tally(0, 0)
+
+    async def comments(
+        self, guild_id: int, show_id: int, episode: int, *, limit: int, offset: int
+    ) -> list[Rating]:
+        """One page of the server's ratings of the episode that have a comment, newest first."""
+        if limit < 1 or offset < 0:
+            # SQLite reads a negative LIMIT as "no limit": a paging bug would dump everything.
+            raise ValueError(f"bad page: limit={limit}, offset={offset}")
+        async with self._db.execute(
+            f"SELECT {_RATING_COLUMNS} FROM rating AS r "  # noqa: S608 - a constant column list
+            "WHERE r.guild_id = ? AND r.show_id = ? AND r.episode = ? AND r.comment IS NOT NULL "
+            # rowid breaks ties between writes in the same millisecond, so pages never overlap.
+            "ORDER BY r.updated_at DESC, r.rowid DESC LIMIT ? OFFSET ?",
+            (guild_id, show_id, episode, limit, offset),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_rating(row) for row in rows]
+
+    async def comment_count(self, guild_id: int, show_id: int, episode: int) -> int:
+        async with self._db.execute(
+            # "comment IS NOT NULL" must be spelled out for the partial index rating_comments to serve.
+            "SELECT count(*) FROM rating "
+            "WHERE guild_id = ? AND show_id = ? AND episode = ? AND comment IS NOT NULL",
+            (guild_id, show_id, episode),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def member_ratings(
+        self, guild_id: int, user_id: int, show_id: int | None = None
+    ) -> list[MemberRating]:
+        """A member's ratings in a server (of one show, if given), by show title then episode."""
+        async with self._db.execute(
+            f"SELECT {_RATING_COLUMNS}, s.title AS show_title "  # noqa: S608 - a constant column list
+            "FROM rating AS r JOIN show AS s ON s.id = r.show_id "
+            "WHERE r.guild_id = :guild_id AND r.user_id = :user_id "
+            "AND (:show_id IS NULL OR r.show_id = :show_id) "
+            "ORDER BY s.title_key, s.id, r.episode",
+            {"guild_id": guild_id, "user_id": user_id, "show_id": show_id},
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [MemberRating(rating=_rating(row), show_title=row["show_title"]) for row in rows]
+
+    async def remove_comment(
+        self,
+        *,
+        guild_id: int,
+        show_id: int,
+        episode: int,
+        author_id: int,
+        moderator_id: int,
+        reason: str | None,
+    ) -> CommentRemoval | None:
+        """Remove a member's comment, keeping their score, and record who removed what and why.
+
+        Returns None, changing nothing, when the member has no comment on that episode there.
+        The rating's updated_at stays: it dates the member's own writes, not moderation.
+        """
+        key = {"guild_id": guild_id, "show_id": show_id, "episode": episode, "user_id": author_id}
+        async with self.transaction() as db:
+            # The record is copied from the rating in one statement, so it holds exactly the
+            # text that is about to go; no comment, no row, no record.
+            async with db.execute(
+                f"""
+                INSERT INTO comment_removal (guild_id, show_id, episode, author_id, moderator_id, comment,
+                                             reason)
+                SELECT guild_id, show_id, episode, user_id, :moderator_id, comment, :reason FROM rating
+                WHERE guild_id = :guild_id AND show_id = :show_id AND episode = :episode
+                  AND user_id = :user_id AND comment IS NOT NULL
+                RETURNING {_REMOVAL_COLUMNS}
+                """,  # noqa: S608 - a constant column list
+                {**key, "moderator_id": moderator_id, "reason": reason},
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await db.execute(
+                "UPDATE rating SET comment = NULL, spoiler = 0 "
+                "WHERE guild_id = :guild_id AND show_id = :show_id AND episode = :episode "
+                "AND user_id = :user_id",
+                key,
+            )
+        return _removal(row)
+
+    async def comment_removals(self, guild_id: int, *, limit: int = 20) -> list[CommentRemoval]:
+        """The server's most recent comment removals, newest first."""
+        async with self._db.execute(
+            f"SELECT {_REMOVAL_COLUMNS} FROM comment_removal "  # noqa: S608 - a constant column list
+            "WHERE guild_id = ? ORDER BY removed_at DESC, id DESC LIMIT ?",
+            (guild_id, max(limit, 0)),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_removal(row) for row in rows]
+
+    async def episode_query_plan(self, guild_id: int, show_id: int, episode: int) -> list[str]:
+        """SQLite's plan for the tally lookup, one detail line per step (for tests and notes)."""
+        async with self._db.execute(
+            f"EXPLAIN QUERY PLAN {_EPISODE_TALLY}", (guild_id, show_id, episode)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [str(row[3]) for row in rows]
+
+
+async def _fetch_rating(db: aiosqlite.Connection, key: tuple[int, int, int, int]) -> Rating | None:
+    async with db.execute(
+        f"SELECT {_RATING_COLUMNS} FROM rating AS r "  # noqa: S608 - a constant column list
+        "WHERE r.guild_id = ? AND r.show_id = ? AND r.episode = ? AND r.user_id = ?",
+        key,
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _rating(row) if row else None
+
+
+async def _fetch_tally(db: aiosqlite.Connection, guild_id: int, show_id: int, episode: int) -> Tally:
+    async with db.execute(_EPISODE_TALLY, (guild_id, show_id, episode)) as cursor:
+        row = await cursor.fetchone()
+    # No row: nobody in this server has rated the episode (the tally keeps no zero rows).
+    return Tally(row["ratings"], row["total_halves"]) if row else Tally(0, 0)
+
 
 async def _replace_aliases(db: aiosqlite.Connection, show_id: int, aliases: Iterable[str]) -> None:
     await db.execute("DELETE FROM show_alias WHERE show_id = ?", (show_id,))
@@ -334,4 +582,33 @@ def _episode(row: aiosqlite.Row) -> Episode:
         title=row["title"],
         critic_score=_score(row["critic_halves"]),
         summary=row["summary"],
+    )
+
+
+def _rating(row: aiosqlite.Row) -> Rating:
+    return Rating(
+        guild_id=row["guild_id"],
+        show_id=row["show_id"],
+        episode=row["episode"],
+        user_id=row["user_id"],
+        score=Score(row["halves"]),
+        comment=row["comment"],
+        spoiler=bool(row["spoiler"]),
+        author_name=row["author_name"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _removal(row: aiosqlite.Row) -> CommentRemoval:
+    return CommentRemoval(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        show_id=row["show_id"],
+        episode=row["episode"],
+        author_id=row["author_id"],
+        moderator_id=row["moderator_id"],
+        comment=row["comment"],
+        reason=row["reason"],
+        removed_at=row["removed_at"],
     )

@@ -14,6 +14,10 @@ from bot.emulator import DiscordEmulator
 from bot.tree import UNEXPECTED_REPLY
 from tests.conftest import Server, run_bot, settings_for
 
+COMMAND_NAMES = [
+    "comments", "moderate", "myratings", "rate", "review", "score", "summary", "unrate", "verdict",
+]  # fmt: skip
+
 
 def walk(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = []
@@ -28,11 +32,12 @@ async def test_start_up_creates_the_database_and_registers_guild_only_commands(
 ) -> None:
     assert database.exists()
     commands = emulator.registered_commands()
-    assert sorted(command["name"] for command in commands) == ["score", "summary", "verdict"]
+    assert sorted(command["name"] for command in commands) == COMMAND_NAMES
     for command in commands:
         assert command["contexts"] == [0], command["name"]
         assert command["integration_types"] == [0], command["name"]
-        assert command["default_member_permissions"] is None, command["name"]
+        everyone = command["name"] != "moderate"
+        assert (command["default_member_permissions"] is None) == everyone, command["name"]
         for item in [command, *walk(command.get("options", []))]:
             assert 1 <= len(item["description"]) <= 100, item["name"]
 
@@ -58,7 +63,7 @@ async def test_a_dev_guild_gets_its_own_copy_synced_once(
     async with run_bot(emulator, settings):
         pass
     guild_commands = emulator.registered_commands(guild_id=server.guild.id)
-    assert sorted(command["name"] for command in guild_commands) == ["score", "summary", "verdict"]
+    assert sorted(command["name"] for command in guild_commands) == COMMAND_NAMES
     writes = len(emulator.command_writes)
     async with run_bot(emulator, settings):
         pass

@@ -42,7 +42,7 @@ async def test_score_episode_16_shows_run_ons_five_out_of_five(
     embed = only_embed(result)
     assert not result.message.ephemeral
     assert embed["title"] == "Run On · Episode 16"
-    assert embed["description"] == "Critic: **5/5**  ★★★★★"
+    assert embed["description"] == "Critic: **5/5**  ★★★★★\nMembers: no member ratings yet"
     assert embed["footer"]["text"] == "Korean drama · JTBC · 2020"
 
 
@@ -53,7 +53,7 @@ async def test_score_episode_shows_exact_half_points_and_a_half_star(
     drama: DramaBot, emulator: DiscordEmulator, server: Server, number: int, score: str, stars: str
 ) -> None:
     embed = only_embed(await emulator.invoke(server.alice, "score episode", number=number))
-    assert embed["description"] == f"Critic: **{score}**  {stars}"
+    assert embed["description"].splitlines()[0] == f"Critic: **{score}**  {stars}"
 
 
 async def test_score_episode_with_the_show_picked_from_autocomplete(
@@ -108,7 +108,10 @@ async def test_verdict_shows_eight_and_a_half_with_its_text_and_the_episode_aver
     assert embed["title"] == "Run On · Verdict"
     assert embed["description"].startswith("**8.5/10**\n\n")
     assert "finale" in embed["description"]
-    assert fields(embed) == {"Episode average": "3.81/5 over 16 scored episodes"}
+    assert fields(embed) == {
+        "Episode average": "3.81/5 over 16 scored episodes",
+        "Members' average": "Members: no member ratings yet",
+    }
 
 
 async def test_summary_arrives_hidden_behind_a_spoiler(

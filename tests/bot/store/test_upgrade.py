@@ -1,0 +1,128 @@
+"""Upgrading a database written by the first schema, and a migration that fails halfway."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+import bot.store.store as store_module
+from bot.bot import DEFAULT_CATALOG
+from bot.scores import Score
+from bot.showfile import load_catalog
+from bot.store import Store, StoreError, Tally
+from bot.store.store import migrations
+
+SHOW_TABLES = ("show", "show_alias", "episode")
+
+
+async def version_one_database(path: Path) -> int:
+    """A database as the first release left it: schema 0001 with Run On loaded; returns its id."""
+    first_version, _, first_sql = migrations()[0]
+    assert first_version == 1
+    with sqlite3.connect(path, isolation_level=None) as connection:
+        connection.executescript(first_sql)
+        connection.execute("PRAGMA user_version = 1")
+    # The store's own catalog code on a connection that is never migrated: Store.open would
+    # upgrade the file before the catalog is in.
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    old = Store(connection, path)
+    try:
+        show_id = await old.save_catalog_show(load_catalog(DEFAULT_CATALOG)[0])
+    finally:
+        await old.close()
+    return show_id
+
+
+def user_version(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def table_names(path: Path) -> set[str]:
+    with sqlite3.connect(path) as connection:
+        return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def show_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(path) as connection:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()  # noqa: S608
+            for table in SHOW_TABLES
+        }
+
+
+def schema(path: Path) -> set[tuple[str, str, str | None]]:
+    with sqlite3.connect(path) as connection:
+        return set(connection.execute("SELECT type, name, sql FROM sqlite_master"))
+
+
+async def test_a_version_one_database_upgrades_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    show_id = await version_one_database(path)
+    assert user_version(path) == 1
+    assert "rating" not in table_names(path)
+    before = show_rows(path)
+    assert len(before["episode"]) == 16
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == len(migrations())
+        assert show_rows(path) == before
+        # Ratings work on the upgraded file, against the episodes it already had.
+        change = await store.save_rating(
+            guild_id=1,
+            show_id=show_id,
+            episode=16,
+            user_id=2,
+            author_name="Alice",
+            score=Score(9),
+            comment="Worth the wait.",
+            spoiler=False,
+        )
+        assert change.tally == Tally(1, 9)
+        assert await store.integrity_check() == "ok"
+    finally:
+        await store.close()
+
+    # The upgraded file has exactly the schema of a database created fresh.
+    fresh = await Store.open(tmp_path / "fresh.db")
+    await fresh.close()
+    assert schema(path) == schema(tmp_path / "fresh.db")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+async def test_a_migration_that_fails_halfway_leaves_the_previous_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    await version_one_database(path)
+    before = show_rows(path)
+    real = migrations()
+    # The real 0002, every table, index and trigger of it, then a statement that fails.
+    broken = (2, "0002_ratings.sql", real[1][2] + "\nINSERT INTO no_such_table VALUES (1);\n")
+    monkeypatch.setattr(store_module, "migrations", lambda: [real[0], broken])
+
+    with pytest.raises(StoreError, match=r"migration 0002_ratings\.sql failed"):
+        await Store.open(path)
+    assert user_version(path) == 1
+    assert table_names(path) == set(SHOW_TABLES)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == [
+            ("episode_number_in_show_insert",),
+            ("episode_number_in_show_update",),
+            ("show_keeps_its_episodes",),
+        ]
+    assert show_rows(path) == before
+
+    # With the migration fixed, the same file upgrades normally.
+    monkeypatch.undo()
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == len(migrations())
+        assert show_rows(path) == before
+    finally:
+        await store.close()

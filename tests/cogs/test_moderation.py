@@ -1,0 +1,63 @@
+"""Moderators remove comments; the removal is recorded; plain members cannot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.bot import DramaBot
+from bot.emulator import ClientRejected, DiscordEmulator
+from tests.cogs.test_community import rate
+from tests.cogs.test_scores import only_embed, private_reply
+from tests.conftest import Server, snapshot
+
+MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value
+
+
+async def test_a_moderator_removes_a_comment_and_the_removal_is_logged(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    moderator = emulator.add_member(server.guild, emulator.add_user("mod"), permissions=MANAGE_MESSAGES)
+    await rate(emulator, server.alice, 16, 5, comment="rude words here")
+
+    result = await emulator.invoke(
+        moderator, "moderate remove-comment", member=server.alice.user, episode=16, reason="Be kind"
+    )
+    assert private_reply(result).startswith(
+        "Removed alice's comment on **Run On** episode 16; their score stays. Recorded as removal #1"
+    )
+    reply = private_reply(await emulator.invoke(server.bob, "comments", episode=16))
+    assert reply == "No comments on **Run On** episode 16 here yet."
+    line = only_embed(await emulator.invoke(server.bob, "score episode", number=16))["description"]
+    assert line.endswith("Members: 5/5 from 1 rating")
+
+    log = only_embed(await emulator.invoke(moderator, "moderate log"))
+    assert "#1" in log["description"] and "Be kind" in log["description"]
+    assert "rude words here" in log["description"]
+
+
+async def test_a_plain_member_neither_sees_nor_can_use_moderation(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, database: Path
+) -> None:
+    (command,) = [c for c in emulator.registered_commands() if c["name"] == "moderate"]
+    assert command["default_member_permissions"] == str(MANAGE_MESSAGES)
+    await rate(emulator, server.alice, 16, 5, comment="keep me")
+    before = snapshot(database)
+    with pytest.raises(ClientRejected):
+        await emulator.invoke(server.bob, "moderate remove-comment", member=server.alice.user, episode=16)
+    # A client that sends it anyway is refused by the bot's own check.
+    result = await emulator.invoke(
+        server.bob, "moderate remove-comment", member=server.alice.user, episode=16, validate=False
+    )
+    assert private_reply(result) == "You need the Manage Messages permission to use this command."
+    assert snapshot(database) == before
+
+
+async def test_removing_a_comment_that_is_not_there_says_so(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    moderator = emulator.add_member(server.guild, emulator.add_user("mod"), permissions=MANAGE_MESSAGES)
+    result = await emulator.invoke(moderator, "moderate remove-comment", member=server.bob.user, episode=2)
+    assert private_reply(result) == "bob has no comment on **Run On** episode 2; nothing was removed."
