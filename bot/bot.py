@@ -18,7 +18,7 @@ from bot.tree import DramaTree
 log = logging.getLogger(__name__)
 
 # Loaded in this order at start-up; each module has an ``async def setup(bot)``.
-EXTENSIONS: tuple[str, ...] = ("cogs.scores", "cogs.community", "cogs.moderation")
+EXTENSIONS: tuple[str, ...] = ("cogs.scores", "cogs.community", "cogs.moderation", "cogs.admin")
 
 DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
 

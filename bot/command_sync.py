@@ -47,7 +47,8 @@ def _canonical_value(value: Any) -> Any:
             item = _canonical_value(item)
             if key == "default_member_permissions" and item is not None:
                 item = str(item)
-            if item in ({}, []) and key.endswith("localizations"):
+            # Empty lists and maps come back absent: a command without options has no "options" key.
+            if item in ({}, []) and (key in _DEFAULTS or key.endswith("localizations")):
                 item = None
             if item is None or (key in _DEFAULTS and item == _DEFAULTS[key]):
                 continue

@@ -49,8 +49,17 @@ class ShowTransformer(app_commands.Transformer):
         if interaction.guild_id is None:
             return []
         shows = await _store(interaction).search_shows(interaction.guild_id, value[:MAX_NAME], limit=25)
+        labels = [choice_label(show) for show in shows]
+        # A server's own copy of a catalog show has the same label: say which is which.
+        twins = {label for label in labels if labels.count(label) > 1}
         return [
-            app_commands.Choice(name=choice_label(show), value=f"{_ID_PREFIX}{show.id}") for show in shows
+            app_commands.Choice(
+                name=shorten(label + (" · catalog" if show.is_catalog else " · this server"), 100)
+                if label in twins
+                else label,
+                value=f"{_ID_PREFIX}{show.id}",
+            )
+            for label, show in zip(labels, shows, strict=True)
         ]
 
     async def transform(self, interaction: discord.Interaction, value: str) -> Show:  # type: ignore[override]
@@ -85,15 +94,23 @@ async def find_show(store: Store, guild_id: int, value: str) -> Show:
 
 
 async def show_or_default(store: Store, guild_id: int, show: Show | None) -> Show:
-    """The given show, or the server's default: for now, the only show it can see."""
+    """The given show, else the server's default (``/show default``), else the only show it can see."""
     if show is not None:
         return show
+    settings = await store.guild_settings(guild_id)
+    if settings.default_show_id is not None:
+        default = await store.visible_show(guild_id, settings.default_show_id)
+        if default is not None:
+            return default
     visible = await store.visible_shows(guild_id)
     if len(visible) == 1:
         return visible[0]
     if not visible:
         raise ShowNeeded("This server has no shows yet.")
-    raise ShowNeeded("This server follows several shows: say which one with the `show` option.")
+    raise ShowNeeded(
+        "This server follows several shows: say which one with the `show` option "
+        "(admins can pick a default with `/show default`)."
+    )
 
 
 def check_episode(show: Show, number: int) -> None:

@@ -7,6 +7,7 @@ never as binary floats, so 3.5 stays 3.5.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.scores import Score, ScoreError
-from bot.store.models import CRITIC_MAX, VERDICT_MAX, EpisodeSpec, ShowSpec
+from bot.store.models import CRITIC_MAX, VERDICT_MAX, Episode, EpisodeSpec, Show, ShowSpec
 
 FORMAT_VERSION = 1
 MAX_EPISODES = 500
@@ -210,3 +211,182 @@ def _score(value: Any, where: _Where, maximum: int) -> Score | None:
         return Score.parse(value, maximum=maximum)
     except ScoreError as exc:
         raise where.fail(str(exc)) from None
+
+
+# -- single-show imports and uploads -----------------------------------------------------
+
+MAX_UPLOAD = 256 * 1024
+
+# Every line ending an editor may have saved (CRLF, old Mac CR, LF), so that line numbers in
+# messages match what the admin sees in their editor.
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
+def parse_single_show(text: str) -> ShowSpec:
+    """A document that must hold exactly one show, as ``/show import`` takes."""
+    specs = parse_show_document(text)
+    if len(specs) != 1:
+        raise ShowFileError(f"the file holds {len(specs)} shows; import one show at a time")
+    return specs[0]
+
+
+def decode_upload(data: bytes, *, limit: int = MAX_UPLOAD) -> str:
+    """The text of an uploaded file: UTF-8 (a byte order mark is dropped), at most ``limit`` bytes.
+
+    Raises :class:`ShowFileError` for a file that is too big, binary, or not UTF-8, naming the
+    line and byte offset of the first bad byte.
+    """
+    if len(data) > limit:
+        raise ShowFileError(f"the file is {_size(len(data))}; the limit is {_size(limit)}")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ShowFileError("the file is saved as UTF-16; save it as UTF-8")
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    nul = data.find(b"\x00", start)
+    if nul != -1:
+        raise ShowFileError(
+            f"not text: line {_line_of(data, nul)} has a NUL byte (offset {nul}), so this looks like a "
+            "binary file; upload a .json show file or a plain-text review page"
+        )
+    try:
+        return data[start:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = start + exc.start
+        raise ShowFileError(
+            f"not UTF-8: line {_line_of(data, offset)} has a byte that is not valid UTF-8 "
+            f"(offset {offset}); save the file as UTF-8"
+        ) from None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return len(_LINE_BREAK_BYTES.findall(data, 0, offset)) + 1
+
+
+def _size(count: int) -> str:
+    """300 KiB; rounded up so that a file just over the limit never reads as the limit itself."""
+    if count < 1024:
+        return f"{count} bytes"
+    return f"{-(-count // 1024)} KiB"
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+def spec_from_show(show: Show, episodes: list[Episode]) -> ShowSpec:
+    """What a stored show looks like as a show file describes it; the inverse of importing it.
+
+    Text is stripped and empty text dropped, as the parser does, and episodes with nothing set
+    are left out, so ``parse_show_document(dump_show_document(s, e))`` gives back exactly this.
+    Only the catalog's shows keep their ``key``.
+    """
+    episode_specs = (
+        EpisodeSpec(
+            number=episode.number,
+            title=_clean(episode.title),
+            critic_score=episode.critic_score,
+            summary=_clean(episode.summary),
+        )
+        for episode in sorted(episodes, key=lambda episode: episode.number)
+    )
+    return ShowSpec(
+        key=show.catalog_key if show.is_catalog else None,
+        title=show.title.strip(),
+        original_title=_clean(show.original_title),
+        aliases=tuple(alias.strip() for alias in show.aliases if alias.strip()),
+        kind=_clean(show.kind),
+        year=show.year,
+        network=_clean(show.network),
+        season=show.season,
+        episode_count=show.episode_count,
+        verdict=show.verdict,
+        verdict_text=_clean(show.verdict_text),
+        summary=_clean(show.summary),
+        episodes=tuple(spec for spec in episode_specs if _has_content(spec)),
+    )
+
+
+def dump_show_document(show: Show, episodes: list[Episode]) -> str:
+    """The show as a ``{"format": 1, "shows": [...]}`` document that ``/show import`` reads back.
+
+    Laid out like ``data/catalog.json``: two-space indents and one episode per line. Scores are
+    written from their halves (3.5, 4), never through a binary float.
+    """
+    return _render(_document(spec_from_show(show, episodes)), 0) + "\n"
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text.strip() or None
+
+
+def _has_content(episode: EpisodeSpec) -> bool:
+    return any(value is not None for value in (episode.title, episode.critic_score, episode.summary))
+
+
+@dataclass(frozen=True, slots=True)
+class _OneLine:
+    """An object written on a single line, as each episode is."""
+
+    fields: dict[str, Any]
+
+
+def _document(spec: ShowSpec) -> dict[str, Any]:
+    verdict = _present({"score": spec.verdict, "text": spec.verdict_text})
+    show = _present(
+        {
+            "key": spec.key,
+            "title": spec.title,
+            "original_title": spec.original_title,
+            "aliases": list(spec.aliases) or None,
+            "kind": spec.kind,
+            "year": spec.year,
+            "network": spec.network,
+            "season": spec.season,
+            "episode_count": spec.episode_count,
+            "verdict": verdict or None,
+            "summary": spec.summary,
+            "episodes": [_episode_line(episode) for episode in spec.episodes] or None,
+        }
+    )
+    return {"format": FORMAT_VERSION, "shows": [show]}
+
+
+def _episode_line(episode: EpisodeSpec) -> _OneLine:
+    return _OneLine(
+        _present(
+            {
+                "number": episode.number,
+                "score": episode.critic_score,
+                "title": episode.title,
+                "summary": episode.summary,
+            }
+        )
+    )
+
+
+def _present(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields that are set: empty optional fields are left out of the file."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _render(value: Any, depth: int) -> str:
+    """JSON text for the few kinds of value a show document holds."""
+    if isinstance(value, Score):
+        return str(value)  # from whole halves: "3.5", "4", "10"
+    if isinstance(value, _OneLine):
+        return "{" + ", ".join(f"{_render(k, 0)}: {_render(v, 0)}" for k, v in value.fields.items()) + "}"
+    if isinstance(value, dict):
+        items = [f"{_render(name, 0)}: {_render(item, depth + 1)}" for name, item in value.items()]
+        return _block("{", items, "}", depth)
+    if isinstance(value, list):
+        return _block("[", [_render(item, depth + 1) for item in value], "]", depth)
+    if isinstance(value, bool | int | str):
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"cannot write {type(value).__name__} into a show document")
+
+
+def _block(opening: str, items: list[str], closing: str, depth: int) -> str:
+    if not items:
+        return opening + closing
+    inner = "  " * (depth + 1)
+    return f"{opening}\n{inner}" + f",\n{inner}".join(items) + f"\n{'  ' * depth}{closing}"

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
+from bot.store.errors import StoreConflict
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +53,12 @@ def reply_for(error: BaseException) -> str | None:
         return "This command only works inside a server."
     if isinstance(cause, app_commands.CommandOnCooldown):
         return f"You're going a little fast. Try again in {math.ceil(cause.retry_after)} s."
+    if isinstance(cause, StoreConflict):
+        return str(cause)
     if isinstance(cause, app_commands.MissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
-        return f"You need the {needed} permission to use this command."
+        return f"You need the {_permission_names(cause.missing_permissions)} permission to use this command."
     if isinstance(cause, app_commands.BotMissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in cause.missing_permissions)
+        needed = _permission_names(cause.missing_permissions)
         return f"I need the {needed} permission in this channel to do that."
     if isinstance(cause, app_commands.CheckFailure):
         return "You can't use this command here."
@@ -64,6 +66,14 @@ def reply_for(error: BaseException) -> str | None:
         log.warning("Discord sent a command that differs from the local tree: %s", cause)
         return "This command was just updated. Please try again in a minute."
     return None
+
+
+def _permission_names(names: list[str]) -> str:
+    """discord.py's attribute names as Discord's client labels them (manage_guild is "Manage Server")."""
+    return ", ".join(_CLIENT_NAMES.get(name, name.replace("_", " ").title()) for name in names)
+
+
+_CLIENT_NAMES = {"manage_guild": "Manage Server", "manage_messages": "Manage Messages"}
 
 
 async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:

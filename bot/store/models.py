@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Final
 
 from bot.scores import Score
 
 CRITIC_MAX = 5
 VERDICT_MAX = 10
+
+
+class _Unset(enum.Enum):
+    """The type of :data:`UNSET`; an enum so that ``x is UNSET`` narrows ``T | _Unset`` to ``T``."""
+
+    UNSET = enum.auto()
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset.UNSET
+"""A keyword argument's default meaning "leave unchanged", where None means "clear"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,3 +151,30 @@ class CommentRemoval:
     comment: str  # the removed text, kept for review
     reason: str | None
     removed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    """What a server's admins chose; a server that never chose has None for both."""
+
+    guild_id: int
+    default_show_id: int | None  # the show commands use when none is named; catalog or the server's own
+    curator_role_id: int | None  # members with this role may manage the server's shows
+
+
+@dataclass(frozen=True, slots=True)
+class ShowFootprint:
+    """What deleting a show, or cutting episodes from it, takes with it in one server."""
+
+    ratings: int  # member ratings that would go
+    comments: int  # of those, the ratings that carry a comment
+    episodes: int  # episode rows that would go
+
+
+@dataclass(frozen=True, slots=True)
+class ShowOverview:
+    """A show as a server's show list presents it."""
+
+    show: Show
+    critic_average: Fraction | None  # exact mean of the critic's episode scores (0–5), None if none
+    scored_episodes: int  # how many episodes have a critic score

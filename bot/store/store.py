@@ -7,23 +7,31 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
 from bot.scores import Score
+from bot.store.errors import EpisodeNotFound, EpisodesHaveRatings, ShowNotFound, ShowReadOnly, ShowTitleTaken
 from bot.store.models import (
+    UNSET,
     CommentRemoval,
     Episode,
+    EpisodeSpec,
+    GuildSettings,
     MemberRating,
     Rating,
     RatingChange,
     Show,
+    ShowFootprint,
+    ShowOverview,
     ShowSpec,
     Tally,
+    _Unset,
 )
 
 log = logging.getLogger(__name__)
@@ -35,6 +43,12 @@ _SHOW_COLUMNS = """
     s.season, s.episode_count, s.verdict_halves, s.verdict_text, s.summary,
     (SELECT json_group_array(a.alias) FROM show_alias AS a WHERE a.show_id = s.id) AS aliases
 """
+
+_EPISODE_COLUMNS = "show_id, number, title, critic_halves, summary"
+
+_SETTINGS_COLUMNS = "guild_id, default_show_id, curator_role_id"
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 _RATING_COLUMNS = """
     r.guild_id, r.show_id, r.episode, r.user_id, r.halves, r.comment, r.spoiler,
@@ -187,13 +201,8 @@ class Store:
 
     async def visible_show(self, guild_id: int, show_id: int) -> Show | None:
         """The show with this id, if this server can see it."""
-        async with self._db.execute(
-            f"SELECT {_SHOW_COLUMNS} FROM show AS s "  # noqa: S608 - a constant column list
-            "WHERE s.id = ? AND (s.guild_id IS NULL OR s.guild_id = ?)",
-            (show_id, guild_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _show(row) if row else None
+        show = await _fetch_show(self._db, show_id)
+        return show if show is not None and show.guild_id in (None, guild_id) else None
 
     async def search_shows(self, guild_id: int, text: str, *, limit: int = 25) -> list[Show]:
         """Visible shows whose title, original title or an alias contains ``text``.
@@ -239,65 +248,288 @@ class Store:
         async with self.transaction() as db:
             async with db.execute("SELECT id FROM show WHERE catalog_key = ?", (spec.key,)) as cursor:
                 row = await cursor.fetchone()
-            if row is not None:
-                # Episodes past a shortened run must go before the count may shrink.
-                await db.execute(
-                    "DELETE FROM episode WHERE show_id = ? AND number > ?", (row[0], spec.episode_count)
-                )
-            async with db.execute(
-                """
-                INSERT INTO show (guild_id, catalog_key, title, title_key, original_title, kind, year,
-                                  network, season, episode_count, verdict_halves, verdict_text, summary)
-                VALUES (NULL, :key, :title, :title_key, :original_title, :kind, :year,
-                        :network, :season, :episode_count, :verdict_halves, :verdict_text, :summary)
-                ON CONFLICT (catalog_key) WHERE catalog_key IS NOT NULL DO UPDATE SET
-                    title = excluded.title, title_key = excluded.title_key,
-                    original_title = excluded.original_title, kind = excluded.kind,
-                    year = excluded.year, network = excluded.network, season = excluded.season,
-                    episode_count = excluded.episode_count, verdict_halves = excluded.verdict_halves,
-                    verdict_text = excluded.verdict_text, summary = excluded.summary,
-                    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                RETURNING id
-                """,
-                {
-                    "key": spec.key,
-                    "title": spec.title,
-                    "title_key": name_key(spec.title),
-                    "original_title": spec.original_title,
-                    "kind": spec.kind,
-                    "year": spec.year,
-                    "network": spec.network,
-                    "season": spec.season,
-                    "episode_count": spec.episode_count,
-                    "verdict_halves": _halves(spec.verdict),
-                    "verdict_text": spec.verdict_text,
-                    "summary": spec.summary,
-                },
-            ) as cursor:
-                show_id = int((await cursor.fetchone())[0])  # type: ignore[index]
-            await _replace_aliases(db, show_id, spec.aliases)
-            await _write_episodes(db, show_id, spec)
+            if row is None:
+                return await _insert_show(db, None, spec)
+            show_id = int(row[0])
+            await _rewrite_show(db, show_id, spec)
         return show_id
 
     # -- episodes ------------------------------------------------------------------
 
     async def episode(self, show_id: int, number: int) -> Episode | None:
-        async with self._db.execute(
-            "SELECT show_id, number, title, critic_halves, summary FROM episode "
-            "WHERE show_id = ? AND number = ?",
-            (show_id, number),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _episode(row) if row else None
+        return await _fetch_episode(self._db, show_id, number)
 
     async def episodes(self, show_id: int) -> list[Episode]:
+        return await _fetch_episodes(self._db, show_id)
+
+    # -- a server's own shows ------------------------------------------------------
+    #
+    # ``guild_id`` is always the server acting. Every write reads the show inside its own
+    # transaction and refuses a catalog show (ShowReadOnly) or one the server does not own
+    # (ShowNotFound), so no check can go stale between reading and writing.
+
+    async def create_show(self, guild_id: int, spec: ShowSpec) -> Show:
+        """A new show of this server from a spec (an import or the admin's form).
+
+        ``spec.key`` is ignored: only catalog shows have keys. Raises :class:`ShowTitleTaken`
+        when the server already has a show of that title in any case; the catalog may have one.
+        """
+        async with self.transaction() as db:
+            with _title_must_be_free(spec.title):
+                show_id = await _insert_show(db, guild_id, spec)
+            return await _require_show(db, show_id)
+
+    async def copy_catalog_show(self, guild_id: int, show_id: int) -> Show:
+        """A copy of a catalog show owned by this server: every field, episode and alias.
+
+        The copy is independent: the server may edit it, and a later catalog update leaves it
+        alone. Ratings stay with the show they were given to. Raises :class:`ShowNotFound` if
+        ``show_id`` is no catalog show, :class:`ShowTitleTaken` if the server has the title.
+        """
+        async with self.transaction() as db:
+            source = await _fetch_show(db, show_id)
+            if source is None or not source.is_catalog:
+                raise ShowNotFound(show_id)
+            spec = _spec_of(source, await _fetch_episodes(db, show_id))
+            with _title_must_be_free(source.title):
+                copy_id = await _insert_show(db, guild_id, spec)
+            return await _require_show(db, copy_id)
+
+    async def update_show(
+        self,
+        guild_id: int,
+        show_id: int,
+        *,
+        title: str | _Unset = UNSET,
+        original_title: str | _Unset | None = UNSET,
+        year: int | _Unset | None = UNSET,
+        network: str | _Unset | None = UNSET,
+        episode_count: int | _Unset = UNSET,
+        aliases: Iterable[str] | _Unset = UNSET,
+    ) -> Show:
+        """Change only the given fields of a server's show; None clears an optional field.
+
+        A longer run gets blank episodes. A shorter run deletes the episodes past its end, but
+        only if nobody has rated them: otherwise :class:`EpisodesHaveRatings` says how much
+        would be lost and nothing changes. A clashing title raises :class:`ShowTitleTaken`.
+        """
+        if isinstance(aliases, str):
+            raise TypeError("aliases must be a collection of names, not one string")
+        changes: dict[str, object] = {}
+        if title is not UNSET:
+            changes.update(title=title, title_key=name_key(title))
+        if original_title is not UNSET:
+            changes["original_title"] = original_title
+        if year is not UNSET:
+            changes["year"] = year
+        if network is not UNSET:
+            changes["network"] = network
+        if episode_count is not UNSET:
+            changes["episode_count"] = episode_count
+        async with self.transaction() as db:
+            show = await _own_show(db, guild_id, show_id)
+            if episode_count is not UNSET and episode_count < show.episode_count:
+                ratings, _, rated_episodes = await _ratings_after(db, guild_id, show_id, episode_count)
+                if ratings:
+                    raise EpisodesHaveRatings(ratings=ratings, episodes=rated_episodes)
+                # Before the count may shrink (trigger show_keeps_its_episodes).
+                await _delete_episodes_after(db, show_id, episode_count)
+            if changes:
+                with _title_must_be_free(show.title if title is UNSET else title):
+                    await db.execute(
+                        f"UPDATE show SET {_assignments(changes)}, updated_at = {_NOW} "  # noqa: S608 - column names from code
+                        "WHERE id = :show_id",
+                        {**changes, "show_id": show_id},
+                    )
+            if episode_count is not UNSET and episode_count > show.episode_count:
+                # After the count has grown (trigger episode_number_in_show_insert).
+                await db.executemany(
+                    "INSERT INTO episode (show_id, number) VALUES (?, ?)",
+                    [(show_id, number) for number in range(show.episode_count + 1, episode_count + 1)],
+                )
+            if aliases is not UNSET:
+                await _replace_aliases(db, show_id, aliases)
+            return await _require_show(db, show_id)
+
+    async def set_verdict(self, guild_id: int, show_id: int, score: Score | None, text: str | None) -> Show:
+        """Set (or with None, clear) the server's verdict on its show: a 0–10 score and its text."""
+        return await self._update_own_show(
+            guild_id, show_id, {"verdict_halves": _halves(score), "verdict_text": text}
+        )
+
+    async def set_show_summary(self, guild_id: int, show_id: int, summary: str | None) -> Show:
+        return await self._update_own_show(guild_id, show_id, {"summary": summary})
+
+    async def _update_own_show(self, guild_id: int, show_id: int, changes: dict[str, object]) -> Show:
+        async with self.transaction() as db:
+            await _own_show(db, guild_id, show_id)
+            await db.execute(
+                f"UPDATE show SET {_assignments(changes)}, updated_at = {_NOW} "  # noqa: S608 - column names from code
+                "WHERE id = :show_id",
+                {**changes, "show_id": show_id},
+            )
+            return await _require_show(db, show_id)
+
+    async def set_episode(
+        self,
+        guild_id: int,
+        show_id: int,
+        number: int,
+        *,
+        score: Score | _Unset | None = UNSET,
+        title: str | _Unset | None = UNSET,
+    ) -> Episode:
+        """Change the critic score (0–5) and/or title of an episode of a server's show.
+
+        None clears; a field left UNSET stays. Raises :class:`EpisodeNotFound` for a number
+        outside the show's run.
+        """
+        changes: dict[str, object] = {}
+        if score is not UNSET:
+            changes["critic_halves"] = _halves(score)
+        if title is not UNSET:
+            changes["title"] = title
+        return await self._update_own_episode(guild_id, show_id, number, changes)
+
+    async def set_episode_summary(
+        self, guild_id: int, show_id: int, number: int, summary: str | None
+    ) -> Episode:
+        return await self._update_own_episode(guild_id, show_id, number, {"summary": summary})
+
+    async def _update_own_episode(
+        self, guild_id: int, show_id: int, number: int, changes: dict[str, object]
+    ) -> Episode:
+        async with self.transaction() as db:
+            await _own_show(db, guild_id, show_id)
+            if changes:
+                await db.execute(
+                    f"UPDATE episode SET {_assignments(changes)} "  # noqa: S608 - column names from code
+                    "WHERE show_id = :show_id AND number = :number",
+                    {**changes, "show_id": show_id, "number": number},
+                )
+            episode = await _fetch_episode(db, show_id, number)
+        if episode is None:
+            raise EpisodeNotFound(number)
+        return episode
+
+    async def show_footprint(self, guild_id: int, show_id: int) -> ShowFootprint:
+        """What deleting the show would take with it: this server's ratings and comments, episodes.
+
+        Works on any show the server can see (for a catalog show: the server's ratings of it);
+        raises :class:`ShowNotFound` otherwise.
+        """
+        show = await _visible_show(self._db, guild_id, show_id)
+        return await _footprint_after(self._db, guild_id, show, 0)
+
+    async def delete_show(self, guild_id: int, show_id: int) -> ShowFootprint:
+        """Delete a server's show with its episodes, aliases, ratings, tallies and comment removals.
+
+        A server whose default show it was is left without one. Returns what went.
+        """
+        async with self.transaction() as db:
+            show = await _own_show(db, guild_id, show_id)
+            footprint = await _footprint_after(db, guild_id, show, 0)
+            # The foreign keys cascade to everything else and clear guild_setting.default_show_id.
+            await db.execute("DELETE FROM show WHERE id = ?", (show_id,))
+        return footprint
+
+    async def replace_footprint(self, guild_id: int, show_id: int, new_episode_count: int) -> ShowFootprint:
+        """What :meth:`replace_show` with a run of ``new_episode_count`` would delete: the episodes
+        past it with this server's ratings and comments on them (all zero for a longer run)."""
+        show = await _visible_show(self._db, guild_id, show_id)
+        return await _footprint_after(self._db, guild_id, show, new_episode_count)
+
+    async def replace_show(self, guild_id: int, show_id: int, spec: ShowSpec) -> Show:
+        """Overwrite a server's show with an imported spec, keeping its id.
+
+        Every field comes from the spec, and so does every episode (blank where the spec says
+        nothing). Ratings of episodes inside the new run stay; episodes past it go, ratings and
+        all, so show the admin :meth:`replace_footprint` first. Raises :class:`ShowTitleTaken`
+        if another show of the server has the spec's title.
+        """
+        async with self.transaction() as db:
+            await _own_show(db, guild_id, show_id)
+            with _title_must_be_free(spec.title):
+                await _rewrite_show(db, show_id, spec)
+            return await _require_show(db, show_id)
+
+    async def show_overviews(self, guild_id: int) -> list[ShowOverview]:
+        """Every show the server can see, by title, each with its critic average; one query."""
         async with self._db.execute(
-            "SELECT show_id, number, title, critic_halves, summary FROM episode "
-            "WHERE show_id = ? ORDER BY number",
-            (show_id,),
+            f"SELECT {_SHOW_COLUMNS}, count(e.critic_halves) AS scored, "  # noqa: S608 - a constant column list
+            "sum(e.critic_halves) AS critic_halves "
+            "FROM show AS s LEFT JOIN episode AS e ON e.show_id = s.id "
+            "WHERE s.guild_id IS NULL OR s.guild_id = ? "
+            "GROUP BY s.id ORDER BY s.title_key, s.id",
+            (guild_id,),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [_episode(row) for row in rows]
+        return [
+            ShowOverview(
+                show=_show(row),
+                critic_average=Fraction(row["critic_halves"], 2 * row["scored"]) if row["scored"] else None,
+                scored_episodes=row["scored"],
+            )
+            for row in rows
+        ]
+
+    async def find_own_show_by_title(self, guild_id: int, title: str) -> Show | None:
+        """The server's own show of this title in any case (catalog shows are not looked at)."""
+        async with self._db.execute(
+            f"SELECT {_SHOW_COLUMNS} FROM show AS s "  # noqa: S608 - a constant column list
+            "WHERE s.guild_id = ? AND s.title_key = ?",
+            (guild_id, name_key(title)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _show(row) if row else None
+
+    # -- server settings -----------------------------------------------------------
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        """The server's settings; the defaults (nothing chosen) if its admins never chose."""
+        async with self._db.execute(
+            f"SELECT {_SETTINGS_COLUMNS} FROM guild_setting WHERE guild_id = ?",  # noqa: S608 - constant columns
+            (guild_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _settings(row) if row else GuildSettings(guild_id, default_show_id=None, curator_role_id=None)
+
+    async def set_default_show(self, guild_id: int, show_id: int | None) -> GuildSettings:
+        """Choose (or with None, clear) the server's default show.
+
+        It must be a catalog show or the server's own (the schema's triggers and foreign key
+        check it); any other id raises :class:`ShowNotFound`.
+        """
+        async with self.transaction() as db:
+            try:
+                async with db.execute(
+                    f"""
+                    INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)
+                    ON CONFLICT (guild_id) DO UPDATE SET default_show_id = excluded.default_show_id
+                    RETURNING {_SETTINGS_COLUMNS}
+                    """,  # noqa: S608 - constant columns
+                    (guild_id, show_id),
+                ) as cursor:
+                    row = await cursor.fetchone()
+            except sqlite3.IntegrityError as exc:
+                if show_id is not None and exc.sqlite_errorname in _NOT_VISIBLE:
+                    raise ShowNotFound(show_id) from None
+                raise
+        return _settings(row)  # type: ignore[arg-type]
+
+    async def set_curator_role(self, guild_id: int, role_id: int | None) -> GuildSettings:
+        """Choose (or with None, clear) the role whose members may manage the server's shows."""
+        async with self.transaction() as db:
+            async with db.execute(
+                f"""
+                INSERT INTO guild_setting (guild_id, curator_role_id) VALUES (?, ?)
+                ON CONFLICT (guild_id) DO UPDATE SET curator_role_id = excluded.curator_role_id
+                RETURNING {_SETTINGS_COLUMNS}
+                """,  # noqa: S608 - constant columns
+                (guild_id, role_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+        return _settings(row)  # type: ignore[arg-type]
 
     # -- ratings -------------------------------------------------------------------
 
@@ -499,6 +731,191 @@ class Store:
         return [str(row[3]) for row in rows]
 
 
+# A default show the schema refuses: another server's (trigger) or none at all (foreign key).
+_NOT_VISIBLE = frozenset({"SQLITE_CONSTRAINT_TRIGGER", "SQLITE_CONSTRAINT_FOREIGNKEY"})
+
+
+async def _fetch_show(db: aiosqlite.Connection, show_id: int) -> Show | None:
+    async with db.execute(
+        f"SELECT {_SHOW_COLUMNS} FROM show AS s WHERE s.id = ?",  # noqa: S608 - a constant column list
+        (show_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _show(row) if row else None
+
+
+async def _require_show(db: aiosqlite.Connection, show_id: int) -> Show:
+    """A show just written in the same transaction, so certainly there."""
+    show = await _fetch_show(db, show_id)
+    if show is None:
+        raise AssertionError(f"show {show_id} vanished inside its own transaction")
+    return show
+
+
+async def _visible_show(db: aiosqlite.Connection, guild_id: int, show_id: int) -> Show:
+    """The show, if this server can see it (catalog or its own); else :class:`ShowNotFound`."""
+    show = await _fetch_show(db, show_id)
+    if show is None or show.guild_id not in (None, guild_id):
+        raise ShowNotFound(show_id)
+    return show
+
+
+async def _own_show(db: aiosqlite.Connection, guild_id: int, show_id: int) -> Show:
+    """The show a server is about to write to: its own, else ShowReadOnly or ShowNotFound."""
+    show = await _visible_show(db, guild_id, show_id)
+    if show.is_catalog:
+        raise ShowReadOnly(show.title)
+    return show
+
+
+async def _fetch_episode(db: aiosqlite.Connection, show_id: int, number: int) -> Episode | None:
+    async with db.execute(
+        f"SELECT {_EPISODE_COLUMNS} FROM episode WHERE show_id = ? AND number = ?",  # noqa: S608 - constant columns
+        (show_id, number),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _episode(row) if row else None
+
+
+async def _fetch_episodes(db: aiosqlite.Connection, show_id: int) -> list[Episode]:
+    async with db.execute(
+        f"SELECT {_EPISODE_COLUMNS} FROM episode WHERE show_id = ? ORDER BY number",  # noqa: S608 - constant columns
+        (show_id,),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [_episode(row) for row in rows]
+
+
+def _spec_values(spec: ShowSpec) -> dict[str, object]:
+    """The show columns a spec decides, as named parameters for _insert_show and _rewrite_show."""
+    return {
+        "title": spec.title,
+        "title_key": name_key(spec.title),
+        "original_title": spec.original_title,
+        "kind": spec.kind,
+        "year": spec.year,
+        "network": spec.network,
+        "season": spec.season,
+        "episode_count": spec.episode_count,
+        "verdict_halves": _halves(spec.verdict),
+        "verdict_text": spec.verdict_text,
+        "summary": spec.summary,
+    }
+
+
+async def _insert_show(db: aiosqlite.Connection, guild_id: int | None, spec: ShowSpec) -> int:
+    """A new show with its aliases and one episode row per number; returns its id.
+
+    ``guild_id`` None makes a catalog show keyed by ``spec.key``; a server's show has no key.
+    A clashing title raises the title index's :class:`sqlite3.IntegrityError`.
+    """
+    async with db.execute(
+        """
+        INSERT INTO show (guild_id, catalog_key, title, title_key, original_title, kind, year,
+                          network, season, episode_count, verdict_halves, verdict_text, summary)
+        VALUES (:guild_id, :catalog_key, :title, :title_key, :original_title, :kind, :year,
+                :network, :season, :episode_count, :verdict_halves, :verdict_text, :summary)
+        RETURNING id
+        """,
+        {
+            **_spec_values(spec),
+            "guild_id": guild_id,
+            "catalog_key": spec.key if guild_id is None else None,
+        },
+    ) as cursor:
+        show_id = int((await cursor.fetchone())[0])  # type: ignore[index]
+    await _replace_aliases(db, show_id, spec.aliases)
+    await _write_episodes(db, show_id, spec)
+    return show_id
+
+
+async def _rewrite_show(db: aiosqlite.Connection, show_id: int, spec: ShowSpec) -> None:
+    """Make an existing show exactly what the spec says, keeping its id, owner and key.
+
+    Episodes past the spec's run are deleted with their ratings; those inside it are updated
+    in place, so their ratings stay.
+    """
+    # Episodes past a shortened run must go before the count may shrink.
+    await _delete_episodes_after(db, show_id, spec.episode_count)
+    await db.execute(
+        f"""
+        UPDATE show SET
+            title = :title, title_key = :title_key, original_title = :original_title, kind = :kind,
+            year = :year, network = :network, season = :season, episode_count = :episode_count,
+            verdict_halves = :verdict_halves, verdict_text = :verdict_text, summary = :summary,
+            updated_at = {_NOW}
+        WHERE id = :show_id
+        """,  # noqa: S608 - a constant expression
+        {**_spec_values(spec), "show_id": show_id},
+    )
+    await _replace_aliases(db, show_id, spec.aliases)
+    await _write_episodes(db, show_id, spec)
+
+
+def _spec_of(show: Show, episodes: Iterable[Episode]) -> ShowSpec:
+    """A show and its episodes as a spec, to write them again elsewhere (without the catalog key)."""
+    return ShowSpec(
+        title=show.title,
+        episode_count=show.episode_count,
+        original_title=show.original_title,
+        aliases=show.aliases,
+        kind=show.kind,
+        year=show.year,
+        network=show.network,
+        season=show.season,
+        verdict=show.verdict,
+        verdict_text=show.verdict_text,
+        summary=show.summary,
+        episodes=tuple(
+            EpisodeSpec(number=e.number, title=e.title, critic_score=e.critic_score, summary=e.summary)
+            for e in episodes
+        ),
+    )
+
+
+async def _delete_episodes_after(db: aiosqlite.Connection, show_id: int, last: int) -> None:
+    """Delete the show's episodes numbered above ``last``; ratings, tallies and removals cascade."""
+    await db.execute("DELETE FROM episode WHERE show_id = ? AND number > ?", (show_id, last))
+
+
+async def _ratings_after(
+    db: aiosqlite.Connection, guild_id: int, show_id: int, last: int
+) -> tuple[int, int, int]:
+    """This server's ratings of the show's episodes above ``last``.
+
+    Returns (ratings, ratings with a comment, episodes with a rating).
+    """
+    async with db.execute(
+        "SELECT count(*), count(comment), count(DISTINCT episode) FROM rating "
+        "WHERE guild_id = ? AND show_id = ? AND episode > ?",
+        (guild_id, show_id, last),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+
+
+async def _footprint_after(db: aiosqlite.Connection, guild_id: int, show: Show, last: int) -> ShowFootprint:
+    ratings, comments, _ = await _ratings_after(db, guild_id, show.id, last)
+    return ShowFootprint(ratings=ratings, comments=comments, episodes=max(show.episode_count - last, 0))
+
+
+def _assignments(changes: dict[str, object]) -> str:
+    """``a = :a, b = :b`` for an UPDATE; the keys are column names written in this module, never input."""
+    return ", ".join(f"{column} = :{column}" for column in changes)
+
+
+@contextmanager
+def _title_must_be_free(title: str) -> Iterator[None]:
+    """Turn the server title index's refusal into :class:`ShowTitleTaken`; other errors pass."""
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        # "UNIQUE constraint failed: show.guild_id, show.title_key" from index show_guild_title.
+        if exc.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE" and "show.title_key" in str(exc):
+            raise ShowTitleTaken(title) from None
+        raise
+
+
 async def _fetch_rating(db: aiosqlite.Connection, key: tuple[int, int, int, int]) -> Rating | None:
     async with db.execute(
         f"SELECT {_RATING_COLUMNS} FROM rating AS r "  # noqa: S608 - a constant column list
@@ -597,6 +1014,14 @@ def _rating(row: aiosqlite.Row) -> Rating:
         author_name=row["author_name"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+    )
+
+
+def _settings(row: aiosqlite.Row) -> GuildSettings:
+    return GuildSettings(
+        guild_id=row["guild_id"],
+        default_show_id=row["default_show_id"],
+        curator_role_id=row["curator_role_id"],
     )
 
 

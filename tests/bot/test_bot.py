@@ -15,8 +15,10 @@ from bot.tree import UNEXPECTED_REPLY
 from tests.conftest import Server, run_bot, settings_for
 
 COMMAND_NAMES = [
-    "comments", "moderate", "myratings", "rate", "review", "score", "summary", "unrate", "verdict",
+    "comments", "episode", "moderate", "myratings", "rate", "review", "score", "settings", "show", "shows",
+    "summary", "unrate", "verdict",
 ]  # fmt: skip
+ADMIN_ONLY = {"episode", "moderate", "settings", "show"}
 
 
 def walk(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -36,7 +38,7 @@ async def test_start_up_creates_the_database_and_registers_guild_only_commands(
     for command in commands:
         assert command["contexts"] == [0], command["name"]
         assert command["integration_types"] == [0], command["name"]
-        everyone = command["name"] != "moderate"
+        everyone = command["name"] not in ADMIN_ONLY
         assert (command["default_member_permissions"] is None) == everyone, command["name"]
         for item in [command, *walk(command.get("options", []))]:
             assert 1 <= len(item["description"]) <= 100, item["name"]

@@ -56,3 +56,8 @@ def test_a_changed_description_option_or_permission_is_a_difference() -> None:
     for change in changes:
         assert canonical([{**LOCAL, **change}]) != canonical([REMOTE]), change
     assert canonical([LOCAL]) != canonical([])
+
+
+def test_no_options_is_the_same_as_an_empty_option_list() -> None:
+    bare = {"name": "shows", "description": "The shows", "type": 1}
+    assert canonical([{**bare, "options": []}]) == canonical([bare])

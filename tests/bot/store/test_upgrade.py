@@ -1,4 +1,4 @@
-"""Upgrading a database written by the first schema, and a migration that fails halfway."""
+"""Upgrading databases written by earlier schemas, and a migration that fails halfway."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import bot.store.store as store_module
 from bot.bot import DEFAULT_CATALOG
 from bot.scores import Score
 from bot.showfile import load_catalog
-from bot.store import Store, StoreError, Tally
+from bot.store import GuildSettings, ShowSpec, Store, StoreError, Tally
 from bot.store.store import migrations
 
 SHOW_TABLES = ("show", "show_alias", "episode")
@@ -20,11 +20,15 @@ SHOW_TABLES = ("show", "show_alias", "episode")
 
 async def version_one_database(path: Path) -> int:
     """A database as the first release left it: schema 0001 with Run On loaded; returns its id."""
-    first_version, _, first_sql = migrations()[0]
-    assert first_version == 1
+    return await old_database(path, 1)
+
+
+async def old_database(path: Path, version: int) -> int:
+    """A database at schema ``version`` with Run On loaded; returns its id."""
     with sqlite3.connect(path, isolation_level=None) as connection:
-        connection.executescript(first_sql)
-        connection.execute("PRAGMA user_version = 1")
+        for number, _, sql in migrations()[:version]:
+            connection.executescript(sql)
+            connection.execute(f"PRAGMA user_version = {number}")
     # The store's own catalog code on a connection that is never migrated: Store.open would
     # upgrade the file before the catalog is in.
     connection = await aiosqlite.connect(path, isolation_level=None)
@@ -39,6 +43,11 @@ async def version_one_database(path: Path) -> int:
 def user_version(path: Path) -> int:
     with sqlite3.connect(path) as connection:
         return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def rating_rows(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT * FROM rating ORDER BY 1, 2, 3, 4").fetchall()
 
 
 def table_names(path: Path) -> set[str]:
@@ -88,6 +97,51 @@ async def test_a_version_one_database_upgrades_in_place(tmp_path: Path) -> None:
         await store.close()
 
     # The upgraded file has exactly the schema of a database created fresh.
+    fresh = await Store.open(tmp_path / "fresh.db")
+    await fresh.close()
+    assert schema(path) == schema(tmp_path / "fresh.db")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+async def test_a_version_two_database_gains_server_settings(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    show_id = await old_database(path, 2)
+    # A member's rating written by the second release's store, before the upgrade.
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    old = Store(connection, path)
+    try:
+        await old._configure()
+        await old.save_rating(
+            guild_id=1,
+            show_id=show_id,
+            episode=3,
+            user_id=2,
+            author_name="Alice",
+            score=Score(7),
+            comment=None,
+            spoiler=False,
+        )
+    finally:
+        await old.close()
+    assert user_version(path) == 2
+    assert "guild_setting" not in table_names(path)
+    shows_before, ratings_before = show_rows(path), rating_rows(path)
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == len(migrations()) >= 3
+        assert (show_rows(path), rating_rows(path)) == (shows_before, ratings_before)
+        # Every server starts with the defaults and may choose.
+        assert await store.guild_settings(1) == GuildSettings(1, None, None)
+        assert await store.set_default_show(1, show_id) == GuildSettings(1, show_id, None)
+        ours = await store.create_show(1, ShowSpec(title="Run On", episode_count=2))
+        assert await store.set_default_show(1, ours.id) == GuildSettings(1, ours.id, None)
+        assert await store.episode_tally(1, show_id, 3) == Tally(1, 7)
+        assert await store.integrity_check() == "ok"
+    finally:
+        await store.close()
+
     fresh = await Store.open(tmp_path / "fresh.db")
     await fresh.close()
     assert schema(path) == schema(tmp_path / "fresh.db")

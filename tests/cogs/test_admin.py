@@ -1,0 +1,295 @@
+"""Admins and curators manage shows; members see the results; nothing leaks between servers."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot.bot import DramaBot
+from bot.emulator import ClientRejected, DiscordEmulator, EmuFile, EmuMember
+from tests.cogs.test_community import rate
+from tests.cogs.test_scores import fields, only_embed, private_reply
+from tests.conftest import Server, snapshot
+
+MANAGE_SERVER = discord.Permissions(manage_guild=True).value
+REVIEWS = Path(__file__).resolve().parent.parent / "fixtures" / "reviews"
+
+MOVING_PAGE = """Moving – Full Season 1 Review
+
+Invented prose about a family with secrets.
+
+Episode 1 – | Review Score – 4/5
+Episode 2 - The Jump | Review Score - 4.5/5
+Episode 3 — | Review Score — 3.5/5
+
+• Verdict - 9/10
+"""
+
+
+@pytest.fixture
+def admin(emulator: DiscordEmulator, server: Server) -> EmuMember:
+    return emulator.add_member(server.guild, emulator.add_user("admin"), permissions=MANAGE_SERVER)
+
+
+def buttons(message: Any) -> dict[str, dict[str, Any]]:
+    return {c["label"]: c for row in message.components for c in row["components"]}
+
+
+async def import_file(emulator: DiscordEmulator, who: Any, name: str, data: bytes, **options: Any) -> Any:
+    return await emulator.invoke(who, "show import", file=EmuFile(name, data), **options)
+
+
+async def test_an_admin_builds_a_show_and_members_score_it_by_default(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    reply = private_reply(await emulator.invoke(admin, "show add", title="Moving", episodes=20, year=2023))
+    assert reply.startswith("Added **Moving** (2023 · 20 episodes).")
+    for number, score in ((1, 4), (2, 4.5)):
+        reply = private_reply(
+            await emulator.invoke(admin, "episode set", show="Moving", number=number, score=score)
+        )
+        assert reply == f"**Moving** episode {number}: {score:g}/5."
+    reply = private_reply(
+        await emulator.invoke(admin, "show verdict", show="Moving", score=9, text="Superheroes with heart.")
+    )
+    assert reply == "Verdict for **Moving** set to **9/10**."
+    assert private_reply(await emulator.invoke(admin, "show default", show="Moving")) == (
+        "**Moving** is now this server's default show."
+    )
+
+    embed = only_embed(await emulator.invoke(server.alice, "score episode", number=2))
+    assert embed["title"] == "Moving · Episode 2"
+    assert embed["description"].startswith("Critic: **4.5/5**  ★★★★⯪")
+    verdict = only_embed(await emulator.invoke(server.alice, "verdict"))
+    assert verdict["description"] == "**9/10**\n\nSuperheroes with heart."
+    listing = only_embed(await emulator.invoke(server.alice, "shows"))
+    assert listing["description"].splitlines() == [
+        "**Moving** · 20 episodes · critic 4.25/5 · verdict 9/10 · this server · default",
+        "**Run On** · 16 episodes · critic 3.81/5 · verdict 8.5/10 · catalog",
+    ]
+
+
+async def test_a_plain_member_cannot_see_or_use_admin_commands(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, database: Path
+) -> None:
+    registered = {c["name"]: c for c in emulator.registered_commands()}
+    for name in ("show", "episode", "settings"):
+        assert registered[name]["default_member_permissions"] == str(MANAGE_SERVER)
+    assert registered["shows"]["default_member_permissions"] is None
+    before = snapshot(database)
+    with pytest.raises(ClientRejected):
+        await emulator.invoke(server.alice, "show add", title="Mine", episodes=3)
+    result = await emulator.invoke(server.alice, "show add", title="Mine", episodes=3, validate=False)
+    assert private_reply(result).startswith("Only members with Manage Server or this server's curator role")
+    result = await emulator.invoke(server.alice, "settings curator-role", validate=False)
+    assert private_reply(result) == "You need the Manage Server permission to use this command."
+    assert snapshot(database) == before
+
+
+async def test_a_curator_may_manage_shows_but_not_settings(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    curators = emulator.add_role(server.guild, "Curators")
+    curator = emulator.add_member(server.guild, emulator.add_user("cora"), roles=[curators])
+    reply = private_reply(await emulator.invoke(admin, "settings curator-role", role=curators))
+    assert reply.startswith(f"Members with <@&{curators.id}> can now manage shows.")
+    # Discord shows the commands to the role once the server allows it under Integrations;
+    # the emulator's client only knows default permissions, so send as that client would.
+    result = await emulator.invoke(curator, "show add", title="Cora's Pick", episodes=2, validate=False)
+    assert private_reply(result).startswith("Added **Cora's Pick**")
+    result = await emulator.invoke(curator, "settings curator-role", validate=False)
+    assert "Manage Server permission" in private_reply(result)
+
+
+async def test_titles_are_unique_in_a_server_whatever_the_case(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    await emulator.invoke(admin, "show add", title="Moving", episodes=20)
+    before = snapshot(database)
+    reply = private_reply(await emulator.invoke(admin, "show add", title="MOVING", episodes=3))
+    assert "already has a show called" in reply
+    assert snapshot(database) == before
+
+
+async def test_catalog_shows_are_read_only_until_copied(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    reply = private_reply(await emulator.invoke(admin, "episode set", show="Run On", number=1, score=1))
+    assert "part of the bundled catalog" in reply and "/show copy" in reply
+    reply = private_reply(await emulator.invoke(admin, "show copy", show="Run On"))
+    assert reply.startswith("Copied **Run On** into this server.")
+    await emulator.invoke(admin, "episode set", show="Run On", number=1, score=1)
+    embed = only_embed(await emulator.invoke(server.alice, "score episode", number=1, show="Run On"))
+    assert embed["description"].startswith("Critic: **1/5**")
+
+
+async def test_shrinking_below_rated_episodes_is_refused_with_the_count(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    await emulator.invoke(admin, "show add", title="Moving", episodes=20)
+    await rate(emulator, server.alice, 20, 4, show="Moving")
+    await rate(emulator, server.bob, 19, 3, show="Moving")
+    before = snapshot(database)
+    reply = private_reply(await emulator.invoke(admin, "show edit", show="Moving", episodes=10))
+    assert reply == "Shortening the show would delete 2 member ratings on 2 episodes. Nothing was changed."
+    assert snapshot(database) == before
+    reply = private_reply(
+        await emulator.invoke(admin, "show edit", show="Moving", episodes=25, network="Disney+")
+    )
+    assert reply == "Updated **Moving** (Disney+ · 25 episodes)."
+
+
+async def test_importing_a_review_page_previews_and_writes_only_on_confirm(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    before = snapshot(database)
+    preview = await import_file(emulator, admin, "moving.txt", MOVING_PAGE.encode())
+    message = preview.message
+    assert message.ephemeral
+    embed = message.embeds[0]
+    assert embed["title"] == "Import preview: Moving"
+    assert "3 episodes" in embed["description"] and "Verdict: **9/10**" in embed["description"]
+    assert fields(embed)["Episode scores (out of 5)"] == "1: 4, 2: 4.5, 3: 3.5"
+    assert snapshot(database) == before
+
+    await emulator.click(admin, message, buttons(message)["Cancel"]["custom_id"])
+    assert message.content == "Import cancelled; nothing was written."
+    assert snapshot(database) == before
+
+    preview = await import_file(emulator, admin, "moving.txt", MOVING_PAGE.encode())
+    # The preview is ephemeral: nobody but the admin can even see, let alone press, its buttons.
+    with pytest.raises(ClientRejected, match="only the member who triggered it"):
+        await emulator.click(server.alice, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+    assert snapshot(database) == before
+    await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+    assert preview.message.content == "Imported **Moving** (3 episodes)."
+    embed = only_embed(await emulator.invoke(server.alice, "score show", show="Moving"))
+    assert fields(embed)["Average"] == "**4/5** over 3 scored episodes"
+
+
+async def test_broken_files_are_refused_with_the_line_and_nothing_is_written(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    before = snapshot(database)
+    broken = MOVING_PAGE.replace("4.5/5", "4.3/5")
+    reply = private_reply(await import_file(emulator, admin, "moving.txt", broken.encode()))
+    assert "line 6" in reply and "4.3" in reply
+    reply = private_reply(await import_file(emulator, admin, "show.json", b'{"format": 1,\n "shows": [}'))
+    assert "line 2" in reply
+    reply = private_reply(await import_file(emulator, admin, "latin1.txt", "Caf\xe9".encode("latin-1")))
+    assert "UTF-8" in reply
+    assert snapshot(database) == before
+
+
+async def test_export_then_import_gives_the_same_show_in_another_server(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    preview = await import_file(emulator, admin, "moving.txt", MOVING_PAGE.encode())
+    await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+    exported = await emulator.invoke(admin, "show export", show="Moving")
+    (attachment,) = exported.message.attachments
+    assert attachment.filename == "moving.json"
+    assert json.loads(attachment.data)["shows"][0]["title"] == "Moving"
+
+    other = emulator.add_guild("Second Club")
+    other_admin = emulator.add_member(other, emulator.add_user("admin2"), permissions=MANAGE_SERVER)
+    preview = await import_file(emulator, other_admin, "moving.json", attachment.data)
+    await emulator.click(other_admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+    here = only_embed(await emulator.invoke(admin, "score show", show="Moving"))
+    there = only_embed(await emulator.invoke(other_admin, "score show", show="Moving"))
+    assert here["description"] == there["description"]
+    again = await emulator.invoke(other_admin, "show export", show="Moving")
+    assert again.message.attachments[0].data == attachment.data
+
+
+async def test_replacing_an_imported_show_keeps_ratings_of_kept_episodes(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    preview = await import_file(emulator, admin, "moving.txt", MOVING_PAGE.encode())
+    await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+    await rate(emulator, server.alice, 1, 5, show="Moving")
+    await rate(emulator, server.alice, 3, 2, show="Moving")
+
+    reply = private_reply(await import_file(emulator, admin, "moving.txt", MOVING_PAGE.encode()))
+    assert "replace:True" in reply
+    shorter = MOVING_PAGE.replace("Episode 3 — | Review Score — 3.5/5\n", "")
+    preview = await import_file(emulator, admin, "moving.txt", shorter.encode(), replace=True)
+    assert (
+        "1 member ratings and 0 comments on episodes past 2 will be deleted"
+        in preview.message.embeds[0]["description"]
+    )
+    await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+    assert preview.message.content == "Updated **Moving** (2 episodes)."
+    line = only_embed(await emulator.invoke(server.alice, "score episode", number=1, show="Moving"))
+    assert line["description"].endswith("Members: 5/5 from 1 rating")
+
+
+async def test_removing_a_show_asks_first_and_takes_its_ratings(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    await emulator.invoke(admin, "show add", title="Moving", episodes=20)
+    await rate(emulator, server.alice, 1, 5, show="Moving", comment="great")
+    asked = await emulator.invoke(admin, "show remove", show="Moving")
+    assert asked.message.content.startswith(
+        "Delete **Moving** (20 episodes) with its 1 member ratings and 1 comments?"
+    )
+    await emulator.click(admin, asked.message, buttons(asked.message)["Cancel"]["custom_id"])
+    assert asked.message.content == "Kept **Moving**; nothing was deleted."
+
+    asked = await emulator.invoke(admin, "show remove", show="Moving")
+    await emulator.click(admin, asked.message, buttons(asked.message)["Confirm"]["custom_id"])
+    assert asked.message.content == "Deleted **Moving** with 1 ratings and 1 comments."
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM rating").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM show WHERE guild_id IS NOT NULL").fetchone() == (0,)
+    reply = private_reply(await emulator.invoke(server.alice, "score episode", number=1, show="Moving"))
+    assert reply.startswith("I don't know a show called")
+
+
+async def test_one_servers_shows_never_appear_in_another(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    await emulator.invoke(admin, "show add", title="Secret Garden Club", episodes=4)
+    other = emulator.add_guild("Elsewhere")
+    stranger = emulator.add_member(other, emulator.add_user("dana"))
+    choices = await emulator.autocomplete(stranger, "verdict", focused="show", value="secret")
+    assert choices == []
+    listing = only_embed(await emulator.invoke(stranger, "shows"))
+    assert "Secret" not in listing["description"]
+    reply = private_reply(
+        await emulator.invoke(stranger, "score episode", number=1, show="Secret Garden Club")
+    )
+    assert reply.startswith("I don't know a show called")
+
+
+async def test_verdict_text_and_summaries_come_from_forms(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    await emulator.invoke(admin, "show add", title="Moving", episodes=20)
+    opened = await emulator.invoke(admin, "show verdict", show="Moving", score=8.5)
+    assert opened.modal is not None
+    saved = await emulator.submit_modal(admin, opened, {"text": "Big, warm and earnest."})
+    assert private_reply(saved) == "Verdict for **Moving** set to **8.5/10**."
+    opened = await emulator.invoke(admin, "episode summary", show="Moving", number=3)
+    saved = await emulator.submit_modal(admin, opened, {"summary": "The || twist || arrives."})
+    assert private_reply(saved) == "Summary for **Moving** episode 3 saved."
+    embed = only_embed(await emulator.invoke(server.alice, "summary", show="Moving", episode=3))
+    assert embed["description"] == "||The \\|\\| twist \\|\\| arrives.||"
+    reply = private_reply(await emulator.invoke(admin, "show verdict", show="Moving", score=8.3))
+    assert "8.3 is not a half step" in reply
+
+
+async def test_the_show_list_pages_past_ten(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    for n in range(12):
+        await emulator.invoke(admin, "show add", title=f"Drama {n:02}", episodes=1)
+    listing = await emulator.invoke(server.alice, "shows")
+    assert len(listing.message.embeds[0]["description"].splitlines()) == 10
+    await emulator.click(server.alice, listing.message, buttons(listing.message)["Next"]["custom_id"])
+    assert len(listing.message.embeds[0]["description"].splitlines()) == 3
