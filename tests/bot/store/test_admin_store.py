@@ -11,9 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.bot import DEFAULT_CATALOG
 from bot.scores import Score
-from bot.showfile import load_catalog
 from bot.store import (
     UNSET,
     Episode,
@@ -39,18 +37,6 @@ BOB = 502
 CAROL = 503
 MOD = 900
 ROLE = 7001
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    opened = await Store.open(tmp_path / "bot.db")
-    yield opened
-    await opened.close()
-
-
-@pytest.fixture
-async def run_on_id(store: Store) -> int:
-    return await store.save_catalog_show(load_catalog(DEFAULT_CATALOG)[0])
 
 
 def spec(title: str = "Ours", count: int = 6, **fields: Any) -> ShowSpec:

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bot import DEFAULT_CATALOG
 from bot.scores import Score
-from bot.showfile import load_catalog
 from bot.store import Rating, RatingChange, ShowSpec, Store, Tally
 
 GUILD_A = 1001
@@ -21,22 +19,6 @@ GUILD_B = 1002
 ALICE = 501
 BOB = 502
 MOD = 900
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    opened = await Store.open(tmp_path / "bot.db")
-    yield opened
-    await opened.close()
-
-
-@pytest.fixture
-async def run_on_id(store: Store) -> int:
-    return await store.save_catalog_show(run_on())
-
-
-def run_on() -> ShowSpec:
-    return load_catalog(DEFAULT_CATALOG)[0]
 
 
 def raw(path: Path) -> sqlite3.Connection:

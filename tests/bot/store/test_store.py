@@ -7,22 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.bot import DEFAULT_CATALOG
 from bot.scores import Score
-from bot.showfile import load_catalog
 from bot.store import EpisodeSpec, ShowSpec, Store, StoreError
 from bot.store.store import migrations
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    opened = await Store.open(tmp_path / "nested" / "folder" / "bot.db")
-    yield opened
-    await opened.close()
-
-
-def run_on() -> ShowSpec:
-    return load_catalog(DEFAULT_CATALOG)[0]
+from tests.bot.store.conftest import run_on
 
 
 def raw(path: Path) -> sqlite3.Connection:
