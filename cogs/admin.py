@@ -420,6 +420,13 @@ class Admin(commands.Cog):
 
         async def write(_: discord.Interaction) -> str:
             if existing is not None:
+                # Members may have rated the doomed episodes while the admin read the preview.
+                now = await self.store.replace_footprint(guild_id, existing.id, spec.episode_count)
+                if now != lost:
+                    return (
+                        "Members rated episodes that this import would delete since the preview was made; "
+                        "nothing was written. Run the import again to see the new numbers."
+                    )
                 saved = await self.store.replace_show(guild_id, existing.id, spec)
                 verb = "Updated"
             else:

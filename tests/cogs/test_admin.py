@@ -223,6 +223,12 @@ async def test_replacing_an_imported_show_keeps_ratings_of_kept_episodes(
         "1 member ratings and 0 comments on episodes past 2 will be deleted"
         in preview.message.embeds[0]["description"]
     )
+    # A member rates a doomed episode while the admin reads the preview: the confirm refuses.
+    await rate(emulator, server.bob, 3, 4, show="Moving")
+    await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+    assert preview.message.content.startswith("Members rated episodes that this import would delete")
+    preview = await import_file(emulator, admin, "moving.txt", shorter.encode(), replace=True)
+    assert "2 member ratings" in preview.message.embeds[0]["description"]
     await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
     assert preview.message.content == "Updated **Moving** (2 episodes)."
     line = only_embed(await emulator.invoke(server.alice, "score episode", number=1, show="Moving"))
