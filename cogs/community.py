@@ -33,6 +33,8 @@ COLOUR = discord.Colour(0x5B8DEF)
 MAX_COMMENT = 1000
 COMMENTS_PER_PAGE = 5
 RATINGS_PER_PAGE = 10
+# Pages are built up front; a few hundred comments make about a hundred pages already.
+MAX_COMMENTS_SHOWN = 500
 # Discord's embed description limit is 4096 characters; escaped comments can double in length.
 _PAGE_CHARS = 3900
 # Discord allows 3 s for the first answer; past this, defer and finish in a follow-up.
@@ -90,7 +92,7 @@ async def reply(interaction: discord.Interaction, content: str) -> None:
         await interaction.response.send_message(content, ephemeral=True)
 
 
-def comment_pages(show: Show, episode: int, comments: list[Rating]) -> list[discord.Embed]:
+def comment_pages(show: Show, episode: int, comments: list[Rating], total: int) -> list[discord.Embed]:
     """Up to five comments a page, fewer when they are long, every one behind its own spoiler."""
     entries = []
     for rating in comments:
@@ -108,7 +110,7 @@ def comment_pages(show: Show, episode: int, comments: list[Rating]) -> list[disc
             size = 0
         pages[-1].append(entry)
         size += len(entry) + 2
-    total = len(comments)
+    shown = "" if total == len(comments) else f" (the newest {len(comments)} shown)"
     embeds = []
     for number, page in enumerate(pages, start=1):
         embed = discord.Embed(
@@ -117,7 +119,9 @@ def comment_pages(show: Show, episode: int, comments: list[Rating]) -> list[disc
             colour=COLOUR,
         )
         noun = "comment" if total == 1 else "comments"
-        embed.set_footer(text=f"{total} {noun} from this server, newest first · page {number}/{len(pages)}")
+        embed.set_footer(
+            text=f"{total} {noun} from this server{shown}, newest first · page {number}/{len(pages)}"
+        )
         embeds.append(embed)
     return embeds
 
@@ -278,11 +282,14 @@ class Community(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         chosen = await self._show(interaction, show, episode)
-        found = await self.store.comments(interaction.guild_id, chosen.id, episode, limit=500, offset=0)
+        found = await self.store.comments(
+            interaction.guild_id, chosen.id, episode, limit=MAX_COMMENTS_SHOWN, offset=0
+        )
         if not found:
             await reply(interaction, f"No comments on **{escape(chosen.title)}** episode {episode} here yet.")
             return
-        await Paginator.send(interaction, comment_pages(chosen, episode, found))
+        total = await self.store.comment_count(interaction.guild_id, chosen.id, episode)
+        await Paginator.send(interaction, comment_pages(chosen, episode, found, total))
 
     @app_commands.command(name="myratings", description="Your own ratings and comments in this server")
     @app_commands.guild_only()
