@@ -14,6 +14,7 @@ import yarl
 from dotenv import find_dotenv, load_dotenv
 
 from bot.bot import DramaBot
+from bot.console import cli as console_cli
 from bot.settings import Settings, SettingsError
 from bot.showfile import ShowFileError
 from bot.store import StoreError
@@ -56,9 +57,19 @@ def _asked_to_stop(stop: asyncio.Event, signum: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dramabot", description="Run the dramabot Discord bot.")
-    parser.parse_args(argv)
+    subcommands = parser.add_subparsers(dest="subcommand", metavar="{console}")
+    console_cli.add_arguments(
+        subcommands.add_parser(
+            "console",
+            help="try the bot locally: the real bot on a Discord emulator, with a prompt",
+            description=console_cli.DESCRIPTION,
+        )
+    )
+    args = parser.parse_args(argv)
     # .env beside where the bot is started, like the relative DATABASE_URL; not beside the code.
     load_dotenv(find_dotenv(usecwd=True))
+    if args.subcommand == "console":
+        return console_cli.main(args, os.environ)
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as exc:

@@ -440,6 +440,10 @@ class CommandStore:
     def list(self, guild_id: int | None) -> list[dict[str, Any]]:
         return [copy.deepcopy(c) for c in self._scope(guild_id).values()]
 
+    def stored(self, guild_id: int | None) -> list[dict[str, Any]]:
+        """The stored commands themselves, for read-only lookups on the hot path (no copies)."""
+        return list(self._scope(guild_id).values())
+
     def get(self, guild_id: int | None, command_id: int) -> dict[str, Any]:
         try:
             return copy.deepcopy(self._scope(guild_id)[command_id])

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager, contextmanager
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -72,6 +73,20 @@ class StoreError(RuntimeError):
     """The database could not be opened or upgraded."""
 
 
+async def _one(db: Any, sql: str, params: object = ()) -> aiosqlite.Row | None:
+    """One row in one trip to the database thread (execute + fetchone + close would be three)."""
+    if isinstance(db, sqlite3.Connection):
+        return db.execute(sql, params).fetchone()
+    rows = await db.execute_fetchall(sql, params)  # type: ignore[arg-type]
+    return next(iter(rows), None)  # type: ignore[return-value]
+
+
+async def _all(db: Any, sql: str, params: object = ()) -> list[aiosqlite.Row]:
+    if isinstance(db, sqlite3.Connection):
+        return db.execute(sql, params).fetchall()
+    return list(await db.execute_fetchall(sql, params))  # type: ignore[arg-type]
+
+
 def name_key(name: str) -> str:
     """How names are compared: case- and width-insensitive, surrounding space ignored."""
     return " ".join(name.split()).casefold()
@@ -103,6 +118,11 @@ class Store:
         self._db = connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        # Reads run right here on the event loop: a primary-key lookup takes microseconds, far less
+        # than handing it to aiosqlite's thread and back. WAL lets it read beside the writer.
+        self._read = sqlite3.connect(path, isolation_level=None)
+        self._read.row_factory = sqlite3.Row
+        self._read.execute("PRAGMA query_only = ON")
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -127,6 +147,7 @@ class Store:
     async def close(self) -> None:
         async with self._write_lock:
             await self._db.close()
+            self._read.close()
         log.info("Closed the database at %s", self.path)
 
     async def _configure(self) -> None:
@@ -142,8 +163,7 @@ class Store:
         await self._db.execute("PRAGMA recursive_triggers = ON")
 
     async def schema_version(self) -> int:
-        async with self._db.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
+        row = await _one(self._db, "PRAGMA user_version")
         return int(row[0]) if row else 0
 
     async def _migrate(self) -> None:
@@ -183,20 +203,19 @@ class Store:
                 raise
 
     async def integrity_check(self) -> str:
-        async with self._db.execute("PRAGMA integrity_check") as cursor:
-            row = await cursor.fetchone()
+        row = await _one(self._db, "PRAGMA integrity_check")
         return str(row[0]) if row else "no answer"
 
     # -- shows ---------------------------------------------------------------------
 
     async def visible_shows(self, guild_id: int) -> list[Show]:
         """The catalog's shows and this server's own, by title."""
-        async with self._db.execute(
+        rows = await _all(
+            self._read,
             f"SELECT {_SHOW_COLUMNS} FROM show AS s "  # noqa: S608 - a constant column list
             "WHERE s.guild_id IS NULL OR s.guild_id = ? ORDER BY s.title_key, s.id",
             (guild_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_show(row) for row in rows]
 
     async def visible_show(self, guild_id: int, show_id: int) -> Show | None:
@@ -246,8 +265,7 @@ class Store:
         if spec.key is None:
             raise ValueError("catalog shows need a key")
         async with self.transaction() as db:
-            async with db.execute("SELECT id FROM show WHERE catalog_key = ?", (spec.key,)) as cursor:
-                row = await cursor.fetchone()
+            row = await _one(db, "SELECT id FROM show WHERE catalog_key = ?", (spec.key,))
             if row is None:
                 return await _insert_show(db, None, spec)
             show_id = int(row[0])
@@ -455,15 +473,15 @@ class Store:
 
     async def show_overviews(self, guild_id: int) -> list[ShowOverview]:
         """Every show the server can see, by title, each with its critic average; one query."""
-        async with self._db.execute(
+        rows = await _all(
+            self._read,
             f"SELECT {_SHOW_COLUMNS}, count(e.critic_halves) AS scored, "  # noqa: S608 - a constant column list
             "sum(e.critic_halves) AS critic_halves "
             "FROM show AS s LEFT JOIN episode AS e ON e.show_id = s.id "
             "WHERE s.guild_id IS NULL OR s.guild_id = ? "
             "GROUP BY s.id ORDER BY s.title_key, s.id",
             (guild_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [
             ShowOverview(
                 show=_show(row),
@@ -475,23 +493,23 @@ class Store:
 
     async def find_own_show_by_title(self, guild_id: int, title: str) -> Show | None:
         """The server's own show of this title in any case (catalog shows are not looked at)."""
-        async with self._db.execute(
+        row = await _one(
+            self._read,
             f"SELECT {_SHOW_COLUMNS} FROM show AS s "  # noqa: S608 - a constant column list
             "WHERE s.guild_id = ? AND s.title_key = ?",
             (guild_id, name_key(title)),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return _show(row) if row else None
 
     # -- server settings -----------------------------------------------------------
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         """The server's settings; the defaults (nothing chosen) if its admins never chose."""
-        async with self._db.execute(
+        row = await _one(
+            self._read,
             f"SELECT {_SETTINGS_COLUMNS} FROM guild_setting WHERE guild_id = ?",  # noqa: S608 - constant columns
             (guild_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return _settings(row) if row else GuildSettings(guild_id, default_show_id=None, curator_role_id=None)
 
     async def set_default_show(self, guild_id: int, show_id: int | None) -> GuildSettings:
@@ -502,15 +520,15 @@ class Store:
         """
         async with self.transaction() as db:
             try:
-                async with db.execute(
+                row = await _one(
+                    db,
                     f"""
                     INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)
                     ON CONFLICT (guild_id) DO UPDATE SET default_show_id = excluded.default_show_id
                     RETURNING {_SETTINGS_COLUMNS}
                     """,  # noqa: S608 - constant columns
                     (guild_id, show_id),
-                ) as cursor:
-                    row = await cursor.fetchone()
+                )
             except sqlite3.IntegrityError as exc:
                 if show_id is not None and exc.sqlite_errorname in _NOT_VISIBLE:
                     raise ShowNotFound(show_id) from None
@@ -520,15 +538,15 @@ class Store:
     async def set_curator_role(self, guild_id: int, role_id: int | None) -> GuildSettings:
         """Choose (or with None, clear) the role whose members may manage the server's shows."""
         async with self.transaction() as db:
-            async with db.execute(
+            row = await _one(
+                db,
                 f"""
                 INSERT INTO guild_setting (guild_id, curator_role_id) VALUES (?, ?)
                 ON CONFLICT (guild_id) DO UPDATE SET curator_role_id = excluded.curator_role_id
                 RETURNING {_SETTINGS_COLUMNS}
                 """,  # noqa: S608 - constant columns
                 (guild_id, role_id),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
         return _settings(row)  # type: ignore[arg-type]
 
     # -- ratings -------------------------------------------------------------------
@@ -558,8 +576,10 @@ class Store:
         async with self.transaction() as db:
             # Read inside the transaction: no other write can land between this and the upsert.
             previous = await _fetch_rating(db, key)
-            async with db.execute(
-                f"""
+            current = _rating(
+                await _one(
+                    db,
+                    f"""
                 INSERT INTO rating (guild_id, show_id, episode, user_id, halves, comment, spoiler,
                                     author_name)
                 VALUES (:guild_id, :show_id, :episode, :user_id, :halves, :comment, :spoiler,
@@ -574,19 +594,19 @@ class Store:
                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                 RETURNING {_RATING_RETURNING}
                 """,  # noqa: S608 - a constant column list
-                {
-                    "guild_id": guild_id,
-                    "show_id": show_id,
-                    "episode": episode,
-                    "user_id": user_id,
-                    "halves": score.halves,
-                    "comment": comment,
-                    "spoiler": int(spoiler),
-                    "author_name": author_name,
-                    "keep": int(keep_comment),
-                },
-            ) as cursor:
-                current = _rating(await cursor.fetchone())  # type: ignore[arg-type]
+                    {
+                        "guild_id": guild_id,
+                        "show_id": show_id,
+                        "episode": episode,
+                        "user_id": user_id,
+                        "halves": score.halves,
+                        "comment": comment,
+                        "spoiler": int(spoiler),
+                        "author_name": author_name,
+                        "keep": int(keep_comment),
+                    },
+                )
+            )  # type: ignore[arg-type]
             tally = await _fetch_tally(db, guild_id, show_id, episode)
         return RatingChange(previous=previous, current=current, tally=tally)
 
@@ -596,14 +616,14 @@ class Store:
     async def delete_rating(self, guild_id: int, show_id: int, episode: int, user_id: int) -> Rating | None:
         """Delete a member's rating (comment included); returns what was deleted, if anything."""
         async with self.transaction() as db:
-            async with db.execute(
+            row = await _one(
+                db,
                 f"""
                 DELETE FROM rating WHERE guild_id = ? AND show_id = ? AND episode = ? AND user_id = ?
                 RETURNING {_RATING_RETURNING}
                 """,  # noqa: S608 - a constant column list
                 (guild_id, show_id, episode, user_id),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
         return _rating(row) if row else None
 
     async def episode_tally(self, guild_id: int, show_id: int, episode: int) -> Tally:
@@ -611,22 +631,22 @@ class Store:
 
     async def show_tallies(self, guild_id: int, show_id: int) -> dict[int, Tally]:
         """Each rated episode's tally in this server, by episode number; unrated ones are absent."""
-        async with self._db.execute(
+        rows = await _all(
+            self._read,
             "SELECT episode, ratings, total_halves FROM episode_tally "
             "WHERE guild_id = ? AND show_id = ? ORDER BY episode",
             (guild_id, show_id),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return {row["episode"]: Tally(row["ratings"], row["total_halves"]) for row in rows}
 
     async def show_tally(self, guild_id: int, show_id: int) -> Tally:
         """Every rating of every episode of the show in this server, taken together."""
-        async with self._db.execute(
+        row = await _one(
+            self._read,
             "SELECT coalesce(sum(ratings), 0), coalesce(sum(total_halves), 0) FROM episode_tally "
             "WHERE guild_id = ? AND show_id = ?",
             (guild_id, show_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return Tally(int(row[0]), int(row[1])) if row else Tally(0, 0)
 
     async def comments(
@@ -636,39 +656,39 @@ class Store:
         if limit < 1 or offset < 0:
             # SQLite reads a negative LIMIT as "no limit": a paging bug would dump everything.
             raise ValueError(f"bad page: limit={limit}, offset={offset}")
-        async with self._db.execute(
+        rows = await _all(
+            self._read,
             f"SELECT {_RATING_COLUMNS} FROM rating AS r "  # noqa: S608 - a constant column list
             "WHERE r.guild_id = ? AND r.show_id = ? AND r.episode = ? AND r.comment IS NOT NULL "
             # rowid breaks ties between writes in the same millisecond, so pages never overlap.
             "ORDER BY r.updated_at DESC, r.rowid DESC LIMIT ? OFFSET ?",
             (guild_id, show_id, episode, limit, offset),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_rating(row) for row in rows]
 
     async def comment_count(self, guild_id: int, show_id: int, episode: int) -> int:
-        async with self._db.execute(
-            # "comment IS NOT NULL" must be spelled out for the partial index rating_comments to serve.
+        # "comment IS NOT NULL" is spelled out so that the partial index rating_comments serves it.
+        row = await _one(
+            self._read,
             "SELECT count(*) FROM rating "
             "WHERE guild_id = ? AND show_id = ? AND episode = ? AND comment IS NOT NULL",
             (guild_id, show_id, episode),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def member_ratings(
         self, guild_id: int, user_id: int, show_id: int | None = None
     ) -> list[MemberRating]:
         """A member's ratings in a server (of one show, if given), by show title then episode."""
-        async with self._db.execute(
+        rows = await _all(
+            self._read,
             f"SELECT {_RATING_COLUMNS}, s.title AS show_title "  # noqa: S608 - a constant column list
             "FROM rating AS r JOIN show AS s ON s.id = r.show_id "
             "WHERE r.guild_id = :guild_id AND r.user_id = :user_id "
             "AND (:show_id IS NULL OR r.show_id = :show_id) "
             "ORDER BY s.title_key, s.id, r.episode",
             {"guild_id": guild_id, "user_id": user_id, "show_id": show_id},
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [MemberRating(rating=_rating(row), show_title=row["show_title"]) for row in rows]
 
     async def remove_comment(
@@ -690,7 +710,8 @@ class Store:
         async with self.transaction() as db:
             # The record is copied from the rating in one statement, so it holds exactly the
             # text that is about to go; no comment, no row, no record.
-            async with db.execute(
+            row = await _one(
+                db,
                 f"""
                 INSERT INTO comment_removal (guild_id, show_id, episode, author_id, moderator_id, comment,
                                              reason)
@@ -700,8 +721,7 @@ class Store:
                 RETURNING {_REMOVAL_COLUMNS}
                 """,  # noqa: S608 - a constant column list
                 {**key, "moderator_id": moderator_id, "reason": reason},
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return None
             await db.execute(
@@ -714,20 +734,17 @@ class Store:
 
     async def comment_removals(self, guild_id: int, *, limit: int = 20) -> list[CommentRemoval]:
         """The server's most recent comment removals, newest first."""
-        async with self._db.execute(
+        rows = await _all(
+            self._read,
             f"SELECT {_REMOVAL_COLUMNS} FROM comment_removal "  # noqa: S608 - a constant column list
             "WHERE guild_id = ? ORDER BY removed_at DESC, id DESC LIMIT ?",
             (guild_id, max(limit, 0)),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_removal(row) for row in rows]
 
     async def episode_query_plan(self, guild_id: int, show_id: int, episode: int) -> list[str]:
         """SQLite's plan for the tally lookup, one detail line per step (for tests and notes)."""
-        async with self._db.execute(
-            f"EXPLAIN QUERY PLAN {_EPISODE_TALLY}", (guild_id, show_id, episode)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        rows = await _all(self._read, f"EXPLAIN QUERY PLAN {_EPISODE_TALLY}", (guild_id, show_id, episode))
         return [str(row[3]) for row in rows]
 
 
@@ -736,11 +753,11 @@ _NOT_VISIBLE = frozenset({"SQLITE_CONSTRAINT_TRIGGER", "SQLITE_CONSTRAINT_FOREIG
 
 
 async def _fetch_show(db: aiosqlite.Connection, show_id: int) -> Show | None:
-    async with db.execute(
+    row = await _one(
+        db,
         f"SELECT {_SHOW_COLUMNS} FROM show AS s WHERE s.id = ?",  # noqa: S608 - a constant column list
         (show_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _show(row) if row else None
 
 
@@ -769,20 +786,20 @@ async def _own_show(db: aiosqlite.Connection, guild_id: int, show_id: int) -> Sh
 
 
 async def _fetch_episode(db: aiosqlite.Connection, show_id: int, number: int) -> Episode | None:
-    async with db.execute(
+    row = await _one(
+        db,
         f"SELECT {_EPISODE_COLUMNS} FROM episode WHERE show_id = ? AND number = ?",  # noqa: S608 - constant columns
         (show_id, number),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _episode(row) if row else None
 
 
 async def _fetch_episodes(db: aiosqlite.Connection, show_id: int) -> list[Episode]:
-    async with db.execute(
+    rows = await _all(
+        db,
         f"SELECT {_EPISODE_COLUMNS} FROM episode WHERE show_id = ? ORDER BY number",  # noqa: S608 - constant columns
         (show_id,),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     return [_episode(row) for row in rows]
 
 
@@ -885,12 +902,12 @@ async def _ratings_after(
 
     Returns (ratings, ratings with a comment, episodes with a rating).
     """
-    async with db.execute(
+    row = await _one(
+        db,
         "SELECT count(*), count(comment), count(DISTINCT episode) FROM rating "
         "WHERE guild_id = ? AND show_id = ? AND episode > ?",
         (guild_id, show_id, last),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
 
@@ -917,18 +934,17 @@ def _title_must_be_free(title: str) -> Iterator[None]:
 
 
 async def _fetch_rating(db: aiosqlite.Connection, key: tuple[int, int, int, int]) -> Rating | None:
-    async with db.execute(
+    row = await _one(
+        db,
         f"SELECT {_RATING_COLUMNS} FROM rating AS r "  # noqa: S608 - a constant column list
         "WHERE r.guild_id = ? AND r.show_id = ? AND r.episode = ? AND r.user_id = ?",
         key,
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _rating(row) if row else None
 
 
 async def _fetch_tally(db: aiosqlite.Connection, guild_id: int, show_id: int, episode: int) -> Tally:
-    async with db.execute(_EPISODE_TALLY, (guild_id, show_id, episode)) as cursor:
-        row = await cursor.fetchone()
+    row = await _one(db, _EPISODE_TALLY, (guild_id, show_id, episode))
     # No row: nobody in this server has rated the episode (the tally keeps no zero rows).
     return Tally(row["ratings"], row["total_halves"]) if row else Tally(0, 0)
 

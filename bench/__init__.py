@@ -1,0 +1,1 @@
+"""The benchmark (not part of the package): ``python bench/run.py``."""

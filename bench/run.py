@@ -1,0 +1,654 @@
+"""The dramabot benchmark: the real bot against a bare discord.py baseline, through the same emulator.
+
+    python bench/run.py            # the full run (a few minutes; builds the 1M-rating database once)
+    python bench/run.py --smoke    # tiny sizes, seconds: checks that everything runs
+
+Three bots run as separate processes, each connected to its own emulator with the same 1,000
+servers: the baseline (one slash command answering ``pong``, no database), dramabot on an empty
+database, and dramabot on the 1,000,000-rating database from ``make_db.py``. Each bot process is
+pinned to its own core and the emulator with the load generator (this process) to the other, so
+the emulator's work never runs on the bot's core; its CPU time per request is reported too.
+
+Latency is measured by the emulator: from queueing INTERACTION_CREATE for the bot to receiving
+the bot's interaction callback. Rounds alternate between the bots so drift hits all alike. Every
+reply is checked (the right embed, ``pong``, "Saved your rating"), and the /rate run ends with a
+SIGKILL of the bot and a count of the rows: every confirmed rating must be in the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import itertools
+import json
+import logging
+import os
+import platform
+import shutil
+import signal
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import discord
+
+from bench import make_db
+from bot.console.world import stable_id, stable_snowflakes
+from bot.emulator import DiscordEmulator, EmuGuild, EmulatorError, EmuMember, InteractionResult
+
+log = logging.getLogger("bench")
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE_SCRIPT = Path(__file__).resolve().parent / "baseline_bot.py"
+TOKEN = "YmVuY2g.ZHJhbWFib3Q.bG9jYWwtb25seQ"
+# Settings a developer's shell may hold for their own bot; the bots under test get only ours.
+_BOT_SETTINGS = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_LEVEL")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+@dataclass(frozen=True)
+class Plan:
+    scale: make_db.Scale
+    concurrency: int
+    serial_requests: int  # per round, at concurrency 1
+    concurrent_requests: int  # per round, at ``concurrency``
+    warmup: int
+    rate_requests: int
+    rounds: int
+    startups: int
+
+
+FULL = Plan(make_db.Scale(), 100, 400, 3000, 300, 3000, 3, 4)
+SMOKE = Plan(make_db.SMOKE, 10, 20, 60, 10, 40, 1, 1)
+
+
+# -- measuring ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """Requests measured together (pooled over rounds)."""
+
+    latencies: list[float] = field(default_factory=list)  # seconds
+    wall: float = 0.0
+    driver_cpu: float = 0.0
+    bot_cpu: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    @property
+    def throughput(self) -> float:
+        return self.count / self.wall if self.wall else 0.0
+
+    @property
+    def bot_ms(self) -> float:
+        return self.bot_cpu / self.count * 1000 if self.count else 0.0
+
+    @property
+    def driver_ms(self) -> float:
+        return self.driver_cpu / self.count * 1000 if self.count else 0.0
+
+
+@dataclass
+class Start:
+    synced: float  # seconds from process start to the last command-sync request answered
+    ready: float  # … to READY with every GUILD_CREATE handled (a first interaction answered)
+    rss_mb: float  # after that
+
+
+def proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process, all threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def proc_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class BotUnderTest:
+    """One bot process, connected to its own emulator that holds the benchmark's servers."""
+
+    def __init__(
+        self, name: str, command: list[str], plan: Plan, workdir: Path, database: Path | None
+    ) -> None:
+        self.name = name
+        self.command = command
+        self.plan = plan
+        self.workdir = workdir
+        self.database = database
+        self.process: asyncio.subprocess.Process | None = None
+        self.emu: DiscordEmulator | None = None
+        self.starts: list[Start] = []
+        self.loads: dict[str, Load] = {}
+        self._stamps: dict[int, float] = {}
+        self._synced_at = 0.0
+        self.runner: EmuMember | None = None
+        self.guild: EmuGuild | None = None
+        self._raters = itertools.count()
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def start(self, *, pin: bool) -> Start:
+        """Start the bot process and measure start-up to synced and to ready, then RSS.
+
+        The first start meets a fresh emulator (a first deployment: commands are created); later
+        starts are restarts against the same emulator, which keeps the synced commands as Discord does.
+        """
+        emu = self.emu or await self._new_emulator()
+        env = {
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD"))
+            },
+            "DISCORD_TOKEN": TOKEN,
+            "DISCORD_API_BASE": emu.api_base,
+            "DISCORD_GATEWAY_URL": emu.gateway_url,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+        if self.database is not None:
+            env["DATABASE_URL"] = f"sqlite:///{self.database.resolve()}"
+        identified = emu.gateway.identify_count
+        log_file = (self.workdir / f"{self.name}.log").open("ab")
+        started = time.perf_counter()
+        self.process = await asyncio.create_subprocess_exec(
+            *self.command,
+            cwd=self.workdir,
+            env=env,
+            stdout=log_file,
+            stderr=log_file,
+            # The bot gets core 1 to itself; this process (emulator + load) stays on core 0.
+            preexec_fn=(lambda: os.sched_setaffinity(0, {1})) if pin else None,
+        )
+        log_file.close()
+        try:
+            await emu.wait_until_ready(300, identified_after=identified)
+        except EmulatorError:
+            raise SystemExit(
+                f"{self.name} did not connect; see {self.workdir / (self.name + '.log')}"
+            ) from None
+        # Gateway events are handled in order: once this is answered, every GUILD_CREATE was too.
+        await self._probe()
+        ready = time.perf_counter() - started
+        start = Start(self._synced_at - started, ready, proc_rss_mb(self.pid))
+        self.starts.append(start)
+        return start
+
+    async def _new_emulator(self) -> DiscordEmulator:
+        emu = DiscordEmulator(token=TOKEN, application_id=stable_id("application", "bench", self.name))
+        self._instrument(emu)
+        await emu.start()
+        self.emu = emu
+        owner = emu.add_user("bench-owner")
+        for index in range(self.plan.scale.guilds):
+            with stable_snowflakes(emu, "guild", make_db.guild_name(index)):
+                guild = emu.add_guild(make_db.guild_name(index), owner=owner)
+            if guild.id != make_db.guild_id(index):
+                raise SystemExit(
+                    "the emulator's add_guild no longer takes the guild id first; fix make_db.guild_id"
+                )
+        self.guild = emu.guilds[make_db.guild_id(0)]
+        self.runner = emu.add_member(self.guild, emu.add_user("bench-runner"))
+        return emu
+
+    async def stop_process(self, *, kill: bool = False) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            await self.process.wait()
+        self.process = None
+        if self.emu is not None and not kill:
+            await self.emu.wait_until_disconnected(30)
+
+    async def close(self) -> None:
+        await self.stop_process()
+        if self.emu is not None:
+            await self.emu.stop()
+        self.emu = None
+
+    def _instrument(self, emu: DiscordEmulator) -> None:
+        """Time stamps the emulator does not keep: when a callback arrives, when commands were synced."""
+        loop_time = asyncio.get_running_loop().time
+        respond = emu.rest._respond
+
+        def timed_respond(result: InteractionResult, body: Any, files: Any) -> int:
+            self._stamps[result.id] = loop_time()
+            return respond(result, body, files)
+
+        handle = emu.rest.handle
+
+        async def timed_handle(request: Any) -> Any:
+            response = await handle(request)
+            if "/commands" in request.path:
+                self._synced_at = time.perf_counter()
+            return response
+
+        emu.rest._respond = timed_respond  # type: ignore[method-assign]
+        emu.rest.handle = timed_handle  # type: ignore[method-assign]  # before start(): the router takes it
+
+    async def _probe(self) -> None:
+        assert self.emu is not None and self.runner is not None
+        command, values, check = self.workload("score")
+        result = await self.emu.invoke(self.runner, command, **values(0))
+        check(result)
+
+    def workload(
+        self, kind: str
+    ) -> tuple[str, Callable[[int], dict[str, Any]], Callable[[InteractionResult], None]]:
+        """(command, values for request n, reply check) for ``kind`` = "score" or "rate"."""
+        if self.name == "baseline":
+            return "ping", lambda n: {}, _expect_content("pong")
+        if kind == "score":
+            return "score episode", lambda n: {"number": 16}, _expect_embed("Critic: **5/5**")
+        return (
+            "rate",
+            lambda n: {"episode": n % 16 + 1, "score": (n % 10 + 1) / 2},
+            _expect_content("Saved your rating"),
+        )
+
+    def raters(self, count: int) -> list[EmuMember]:
+        """Members who never rated before: each /rate comes from a different one."""
+        assert self.emu is not None and self.guild is not None
+        return [
+            self.emu.add_member(self.guild, self.emu.add_user(f"rater-{next(self._raters)}"))
+            for _ in range(count)
+        ]
+
+    async def run(self, label: str, kind: str, concurrency: int, total: int, *, raters: bool = False) -> None:
+        """``total`` requests with ``concurrency`` in flight, after a warm-up; pooled under ``label``."""
+        emu = self.emu
+        assert emu is not None and self.runner is not None
+        command, values, check = self.workload(kind)
+        warmup = min(self.plan.warmup, total)
+        members = self.raters(warmup + total) if raters else None
+        errors: list[str] = []
+
+        async def one(n: int, record: list[float] | None) -> None:
+            who = members[n] if members is not None else self.runner
+            result = await emu.invoke(who, command, **values(n))
+            try:
+                check(result)
+            except AssertionError as exc:
+                errors.append(str(exc))
+            stamp = self._stamps.pop(result.id, None)
+            if record is not None and stamp is not None:
+                record.append(stamp - result.created_at)
+
+        async def drive(start: int, count: int, record: list[float] | None) -> float:
+            numbers = iter(range(start, start + count))
+
+            async def worker() -> None:
+                for n in numbers:
+                    await one(n, record)
+
+            began = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            return time.perf_counter() - began
+
+        await drive(0, warmup, None)
+        load = self.loads.setdefault(label, Load())
+        driver0, bot0 = time.process_time(), proc_cpu(self.pid)
+        load.wall += await drive(warmup, total, load.latencies)
+        load.driver_cpu += time.process_time() - driver0
+        load.bot_cpu += proc_cpu(self.pid) - bot0
+        if errors:
+            raise SystemExit(f"{self.name} {label}: {len(errors)} wrong replies, e.g. {errors[0]}")
+        _forget(emu)
+
+
+def _expect_content(prefix: str) -> Callable[[InteractionResult], None]:
+    def check(result: InteractionResult) -> None:
+        message = result.message
+        assert message is not None and message.content.startswith(prefix), (
+            f"got {message and message.content!r}"
+        )
+
+    return check
+
+
+def _expect_embed(text: str) -> Callable[[InteractionResult], None]:
+    def check(result: InteractionResult) -> None:
+        message = result.message
+        embeds = message.embeds if message is not None else []
+        assert embeds and text in embeds[0].get("description", ""), f"got {message and message.content!r}"
+
+    return check
+
+
+def _forget(emu: DiscordEmulator) -> None:
+    """Drop what the emulator remembers of finished interactions, so its memory stays flat."""
+    emu.interactions.clear()
+    emu._tokens.clear()
+    emu.messages.clear()
+    emu.requests.clear()
+    emu.attachments.clear()
+
+
+# -- the run -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    plan: Plan
+    database: make_db.Built
+    bots: dict[str, BotUnderTest]
+    rated_rows: int
+    confirmed: int
+    seconds: float = 0.0
+
+
+async def benchmark(plan: Plan, cache: Path, *, pin: bool) -> Results:
+    began = time.perf_counter()
+    _progress(f"database: {plan.scale.ratings:,} ratings in {plan.scale.guilds:,} servers …")
+    # In a thread: building runs its own event loop (Store.open) and takes a while.
+    built = await asyncio.to_thread(make_db.ensure, plan.scale, cache)
+    _progress(
+        f"database {'cached' if built.cached else 'built'}: {built.size_bytes / 1e6:.0f} MB, "
+        f"built in {built.seconds:.1f} s"
+    )
+    if pin:
+        os.sched_setaffinity(0, {0})
+    with tempfile.TemporaryDirectory(prefix="dramabot-bench-") as folder:
+        workdir = Path(folder)
+        large = workdir / "large.db"
+        shutil.copyfile(built.path, large)
+        bots = {
+            "baseline": BotUnderTest("baseline", [sys.executable, str(BASELINE_SCRIPT)], plan, workdir, None),
+            "empty": BotUnderTest(
+                "empty", [sys.executable, "-m", "bot"], plan, workdir, workdir / "empty.db"
+            ),
+            "large": BotUnderTest("large", [sys.executable, "-m", "bot"], plan, workdir, large),
+        }
+        try:
+            for bot in bots.values():
+                for attempt in range(plan.startups + 1):
+                    if attempt:
+                        await bot.stop_process()
+                    start = await bot.start(pin=pin)
+                    _progress(
+                        f"{bot.name}: start-up {start.synced:.2f} s to synced, {start.ready:.2f} s to ready, "
+                        f"RSS {start.rss_mb:.1f} MB"
+                    )
+            # The setup's garbage (1,000 servers per emulator) must not be collected mid-measurement.
+            gc.collect()
+            gc.freeze()
+            for round_number in range(1, plan.rounds + 1):
+                for bot in bots.values():
+                    await bot.run("c1", "score", 1, plan.serial_requests)
+                    await bot.run("cN", "score", plan.concurrency, plan.concurrent_requests)
+                _progress(f"round {round_number}/{plan.rounds} done")
+            empty = bots["empty"]
+            await empty.run("rate", "rate", plan.concurrency, plan.rate_requests, raters=True)
+            _progress("/rate done; killing the bot with SIGKILL to count what was durably written")
+            confirmed = plan.rate_requests + min(plan.warmup, plan.rate_requests)
+            await empty.stop_process(kill=True)
+            with contextlib.closing(sqlite3.connect(workdir / "empty.db")) as db:
+                rows = db.execute("SELECT count(*) FROM rating WHERE author_name LIKE 'rater-%'").fetchone()[
+                    0
+                ]
+            if rows != confirmed:
+                raise SystemExit(f"/rate: {confirmed} ratings were confirmed but only {rows} are in the file")
+        finally:
+            for bot in bots.values():
+                await bot.close()
+    return Results(plan, built, bots, rows, confirmed, time.perf_counter() - began)
+
+
+def _progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# -- the table ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    figure: str
+    baseline: float
+    value: float
+    unit: str
+    target: str = ""  # e.g. "≤ 1.5×"
+    limit: float | None = None  # the ratio bound
+    higher_is_better: bool = False
+    against: float | None = None  # compare ``value`` with this instead of the baseline for the target
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else float("nan")
+
+    @property
+    def target_ratio(self) -> float:
+        base = self.against if self.against is not None else self.baseline
+        return self.value / base if base else float("nan")
+
+    @property
+    def met(self) -> str:
+        if self.limit is None:
+            return ""
+        ok = self.target_ratio >= self.limit if self.higher_is_better else self.target_ratio <= self.limit
+        return "yes" if ok else "**no**"
+
+
+def rows(results: Results) -> list[Row]:
+    base, empty, large = (results.bots[k] for k in ("baseline", "empty", "large"))
+    n = results.plan.concurrency
+    out: list[Row] = []
+
+    def latency(
+        label: str, bot: BotUnderTest, title: str, *, target: bool, against: BotUnderTest | None
+    ) -> None:
+        for q, name in ((0.5, "p50"), (0.95, "p95"), (0.99, "p99")):
+            value = bot.loads[label].percentile(q)
+            row = Row(f"{title} {name}", base.loads[label].percentile(q), value, "ms")
+            if name == "p50" and target:
+                row.target, row.limit = "≤ 1.5× baseline", 1.5
+            if name == "p50" and against is not None:
+                row.against = against.loads[label].percentile(q)
+                row.target, row.limit = "≤ 1.2× empty db", 1.2
+            out.append(row)
+
+    latency("c1", empty, "`/score episode` latency, concurrency 1,", target=True, against=None)
+    latency("cN", empty, f"`/score episode` latency, concurrency {n},", target=True, against=None)
+    out.append(
+        Row(
+            f"`/score episode` throughput, concurrency {n}",
+            base.loads["cN"].throughput,
+            empty.loads["cN"].throughput,
+            "req/s",
+            "≥ 0.67× baseline",
+            0.67,
+            higher_is_better=True,
+        )
+    )
+    out.append(
+        Row(
+            f"`/rate` throughput, concurrency {n} (distinct members, durable)",
+            base.loads["cN"].throughput,
+            empty.loads["rate"].throughput,
+            "req/s",
+            "≥ 0.5× baseline",
+            0.5,
+            higher_is_better=True,
+        )
+    )
+    out.append(Row(f"`/rate` latency, concurrency {n}, p50", base.loads["cN"].percentile(0.5),
+                   empty.loads["rate"].percentile(0.5), "ms"))  # fmt: skip
+    scale = f"{results.plan.scale.ratings:,}-rating db"
+    latency("c1", large, f"`/score episode`, {scale}, concurrency 1,", target=False, against=empty)
+    latency("cN", large, f"`/score episode`, {scale}, concurrency {n},", target=False, against=empty)
+    out.append(
+        Row(
+            f"`/score episode` throughput, {scale}, concurrency {n}",
+            base.loads["cN"].throughput,
+            large.loads["cN"].throughput,
+            "req/s",
+        )
+    )
+    guilds = results.plan.scale.guilds
+    out.append(
+        Row(
+            f"RSS after READY, {guilds:,} servers, {scale}",
+            _median(s.rss_mb for s in base.starts),
+            _median(s.rss_mb for s in large.starts),
+            "MB",
+            "≤ 1.2× baseline",
+            1.2,
+        )
+    )
+    out.append(
+        Row(
+            f"RSS after READY, {guilds:,} servers, empty db",
+            _median(s.rss_mb for s in base.starts),
+            _median(s.rss_mb for s in empty.starts),
+            "MB",
+        )
+    )
+    out.append(
+        Row(
+            f"Start-up (restart), process start to commands synced, {scale}",
+            _median(s.synced for s in base.starts[1:]),
+            _median(s.synced for s in large.starts[1:]),
+            "s",
+            "≤ 1.5× baseline",
+            1.5,
+        )
+    )
+    out.append(
+        Row(
+            f"Start-up (restart) to READY with {guilds:,} servers handled, {scale}",
+            _median(s.ready for s in base.starts[1:]),
+            _median(s.ready for s in large.starts[1:]),
+            "s",
+        )
+    )
+    out.append(
+        Row(
+            f"First start (commands created), process start to commands synced, {scale}",
+            base.starts[0].synced,
+            large.starts[0].synced,
+            "s",
+        )
+    )
+    out.append(
+        Row(
+            f"Bot CPU per `/score episode`, concurrency {n}",
+            base.loads["cN"].bot_ms,
+            empty.loads["cN"].bot_ms,
+            "ms",
+        )
+    )
+    out.append(
+        Row(
+            f"Emulator + load generator CPU per request, concurrency {n} (not the bot's)",
+            base.loads["cN"].driver_ms,
+            empty.loads["cN"].driver_ms,
+            "ms",
+        )
+    )
+    return out
+
+
+def _median(values: Any) -> float:
+    return statistics.median(list(values))
+
+
+def _number(value: float, unit: str) -> str:
+    if unit == "req/s":
+        return f"{value:,.0f}"
+    if unit == "s":
+        return f"{value:.2f}"
+    if unit == "MB":
+        return f"{value:.1f}"
+    return f"{value:.2f}" if value < 100 else f"{value:.0f}"
+
+
+def table(results: Results) -> str:
+    plan, built = results.plan, results.database
+    lines = [
+        f"dramabot benchmark · {os.cpu_count()} cores · Python {platform.python_version()} · "
+        f"discord.py {discord.__version__} · {results.seconds:.0f} s",
+        "",
+        "| Figure | Unit | Baseline (pong) | dramabot | × baseline | Target | Met |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for row in rows(results):
+        target = row.target
+        if row.against is not None:
+            target = f"{row.target} ({row.target_ratio:.2f}×)"
+        lines.append(
+            f"| {row.figure} | {row.unit} | {_number(row.baseline, row.unit)} "
+            f"| {_number(row.value, row.unit)} | {row.ratio:.2f}× | {target} | {row.met} |"
+        )
+    served = sum(load.count for bot in results.bots.values() for load in bot.loads.values())
+    lines += [
+        "",
+        f"{plan.rounds} alternating rounds of {plan.serial_requests} requests at concurrency 1 and "
+        f"{plan.concurrent_requests} at {plan.concurrency} per bot, after {plan.warmup} warm-up requests "
+        "each; "
+        f"{served:,} measured requests in all. Latency: INTERACTION_CREATE queued by the emulator → "
+        "interaction callback received.",
+        f"Database: {plan.scale.guilds:,} servers × {plan.scale.shows_per_guild} shows × "
+        f"{plan.scale.episodes_per_show} episodes, {plan.scale.ratings:,} ratings, "
+        f"{built.size_bytes / 1e6:.0f} MB, built in {built.seconds:.1f} s"
+        f"{' (cached)' if built.cached else ''}; schema version {built.schema_version}.",
+        f"/rate: {results.confirmed:,} ratings confirmed, {results.rated_rows:,} in the file after SIGKILL.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark dramabot against a bare discord.py bot.")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: a check that it all runs")
+    parser.add_argument("--cache", type=Path, default=make_db.CACHE, help="where the built database is kept")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin the bot and the emulator to cores")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args(argv)
+    plan = SMOKE if args.smoke else FULL
+    pin = not args.no_pin and hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2
+    results = asyncio.run(benchmark(plan, args.cache, pin=pin))
+    print(table(results))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                [
+                    {
+                        "figure": r.figure,
+                        "unit": r.unit,
+                        "baseline": r.baseline,
+                        "dramabot": r.value,
+                        "met": r.met,
+                    }
+                    for r in rows(results)
+                ],
+                indent=2,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""The benchmark runs end to end in its tiny mode and prints its table. Timings are never asserted:
+they belong to a full run on a quiet machine (``python bench/run.py``), not to the test suite."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.bot.test_main import clean_env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_smoke_benchmark_prints_the_table_with_ratios(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--cache", str(tmp_path / "cache")],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    table = run.stdout
+    assert "| Figure | Unit | Baseline (pong) | dramabot | × baseline | Target | Met |" in table
+    for figure in (
+        "`/score episode` latency, concurrency 1, p50",
+        "`/score episode` throughput, concurrency 10",
+        "`/rate` throughput, concurrency 10",
+        "`/score episode`, 2,000-rating db, concurrency 1, p50",
+        "RSS after READY, 10 servers",
+        "Start-up (restart), process start to commands synced",
+    ):
+        assert figure in table
+    assert "ratings confirmed" in table and "in the file after SIGKILL" in table
+    assert list((tmp_path / "cache").glob("ratings-*.db"))
