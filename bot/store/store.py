@@ -7,12 +7,12 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -69,6 +69,9 @@ _EPISODE_TALLY = (
 )
 
 
+T = TypeVar("T")
+
+
 class StoreError(RuntimeError):
     """The database could not be opened or upgraded."""
 
@@ -118,6 +121,8 @@ class Store:
         self._db = connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        # Writes waiting for the lock, to be committed together by whoever takes it next.
+        self._queued: list[tuple[Callable[[aiosqlite.Connection], Awaitable[Any]], asyncio.Future[Any]]] = []
         # Reads run right here on the event loop: a primary-key lookup takes microseconds, far less
         # than handing it to aiosqlite's thread and back. WAL lets it read beside the writer.
         self._read = sqlite3.connect(path, isolation_level=None)
@@ -201,6 +206,51 @@ class Store:
                 if self._db.in_transaction:
                     await self._db.execute("ROLLBACK")
                 raise
+
+    async def _group_write(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        """Run ``work`` in a transaction shared with every write queued meanwhile (group commit).
+
+        Members rating at the same moment share one COMMIT, and so one fsync, instead of
+        queueing for one each. Each write runs in its own savepoint, so one that fails is
+        undone alone; nobody's result is handed back before the COMMIT that makes it durable.
+        """
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queued.append((work, done))
+        async with self._write_lock:
+            if done.done():  # an earlier holder of the lock committed this write already
+                return done.result()
+            batch, self._queued = self._queued, []
+            outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for queued_work, future in batch:
+                    await self._db.execute("SAVEPOINT queued_write")
+                    try:
+                        outcome = await queued_work(self._db)
+                    except sqlite3.Error as exc:  # this write's own failure, e.g. a CHECK: undo it alone
+                        await self._db.execute("ROLLBACK TO queued_write")
+                        outcomes.append((future, None, exc))
+                    else:
+                        outcomes.append((future, outcome, None))
+                    await self._db.execute("RELEASE queued_write")
+                await self._db.execute("COMMIT")
+            except BaseException as exc:
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(
+                            exc if isinstance(exc, Exception) else StoreError("the write was interrupted")
+                        )
+                raise
+            for future, outcome, error in outcomes:
+                if future.done():
+                    continue
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(outcome)
+        return done.result()
 
     async def integrity_check(self) -> str:
         row = await _one(self._db, "PRAGMA integrity_check")
@@ -573,7 +623,8 @@ class Store:
         enforces all of it and a violation raises :class:`sqlite3.IntegrityError`.
         """
         key = (guild_id, show_id, episode, user_id)
-        async with self.transaction() as db:
+
+        async def write(db: aiosqlite.Connection) -> RatingChange:
             # Read inside the transaction: no other write can land between this and the upsert.
             previous = await _fetch_rating(db, key)
             current = _rating(
@@ -608,7 +659,9 @@ class Store:
                 )
             )  # type: ignore[arg-type]
             tally = await _fetch_tally(db, guild_id, show_id, episode)
-        return RatingChange(previous=previous, current=current, tally=tally)
+            return RatingChange(previous=previous, current=current, tally=tally)
+
+        return await self._group_write(write)
 
     async def rating(self, guild_id: int, show_id: int, episode: int, user_id: int) -> Rating | None:
         return await _fetch_rating(self._db, (guild_id, show_id, episode, user_id))

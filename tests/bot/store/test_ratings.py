@@ -506,3 +506,20 @@ async def test_member_ratings_list_by_show_title_then_episode(store: Store, run_
     only_run_on = await store.member_ratings(GUILD_A, ALICE, show_id=run_on_id)
     assert [(m.show_title, m.rating.episode) for m in only_run_on] == [("Run On", 1), ("Run On", 3)]
     assert await store.member_ratings(GUILD_A, 12345) == []
+
+
+async def test_ratings_written_together_share_a_commit_but_fail_alone(store: Store, run_on_id: int) -> None:
+    async def save(user: int, episode: int) -> RatingChange:
+        return await store.save_rating(
+            guild_id=GUILD_A, show_id=run_on_id, episode=episode, user_id=user,
+            author_name=f"m{user}", score=Score(8), comment=None, spoiler=False,
+        )  # fmt: skip
+
+    # Episode 17 does not exist: that one write fails; the ones queued beside it still land.
+    outcomes = await asyncio.gather(
+        *(save(user, 17 if user == 5 else 16) for user in range(1, 11)), return_exceptions=True
+    )
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(failures) == 1 and isinstance(failures[0], sqlite3.IntegrityError)
+    assert await store.episode_tally(GUILD_A, run_on_id, 16) == Tally(ratings=9, total_halves=72)
+    assert await store.integrity_check() == "ok"
