@@ -29,6 +29,7 @@ from bot.store import (
     StoreConflict,
     Tally,
 )
+from tests.conftest import snapshot
 
 GUILD_A = 1001
 GUILD_B = 1002
@@ -67,16 +68,6 @@ async def rate(
         comment=comment,
         spoiler=False,
     )
-
-
-def everything(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, to show that a refused write changed nothing."""
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {
-            table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608
-            for table in tables
-        }
 
 
 def rows_of_show(path: Path, show_id: int) -> dict[str, int]:
@@ -165,7 +156,7 @@ async def test_titles_are_unique_per_server_whatever_the_case(store: Store, run_
     # A server's show may share the catalog's title ...
     ours = await store.create_show(GUILD_A, spec("run on"))
     assert ours.title == "run on" and not ours.is_catalog
-    before = everything(store.path)
+    before = snapshot(store.path)
     # ... but not another of the server's own, in any case or spacing.
     for clash in ("Run On", "RUN ON", "  run   on "):
         with pytest.raises(ShowTitleTaken) as refused:
@@ -173,7 +164,7 @@ async def test_titles_are_unique_per_server_whatever_the_case(store: Store, run_
         assert refused.value.title == clash
     assert str(refused.value) == "This server already has a show called “  run   on ”."
     assert isinstance(refused.value, StoreConflict)
-    assert everything(store.path) == before
+    assert snapshot(store.path) == before
     # Another server may use the same title.
     theirs = await store.create_show(GUILD_B, spec("Run On"))
     assert theirs.guild_id == GUILD_B
@@ -184,7 +175,7 @@ async def test_titles_are_unique_per_server_whatever_the_case(store: Store, run_
 
 
 async def test_a_bad_spec_is_refused_by_the_schema_and_leaves_nothing(store: Store) -> None:
-    before = everything(store.path)
+    before = snapshot(store.path)
     with pytest.raises(sqlite3.IntegrityError):
         await store.create_show(GUILD_A, spec("Ours", 3, year=1800))
     with pytest.raises(sqlite3.IntegrityError):
@@ -192,7 +183,7 @@ async def test_a_bad_spec_is_refused_by_the_schema_and_leaves_nothing(store: Sto
         await store.create_show(
             GUILD_A, spec("Ours", 3, episodes=(EpisodeSpec(number=2, critic_score=Score(11)),))
         )
-    assert everything(store.path) == before
+    assert snapshot(store.path) == before
 
 
 async def test_copying_a_catalog_show_copies_fields_episodes_and_aliases(
@@ -287,10 +278,10 @@ async def test_update_show_changes_only_the_given_fields(store: Store) -> None:
 async def test_a_title_clash_on_update_changes_nothing(store: Store) -> None:
     await own_show(store, "Taken")
     show_id = await own_show(store, "Ours")
-    before = everything(store.path)
+    before = snapshot(store.path)
     with pytest.raises(ShowTitleTaken, match="“taken”"):
         await store.update_show(GUILD_A, show_id, title="taken", year=2001, episode_count=2, aliases=["x"])
-    assert everything(store.path) == before
+    assert snapshot(store.path) == before
 
 
 async def test_growing_a_run_adds_blank_episodes_and_keeps_the_rest(store: Store) -> None:
@@ -314,7 +305,7 @@ async def test_shrinking_over_rated_episodes_is_refused_with_exact_counts(store:
     await rate(store, show_id, 4, user_id=ALICE, comment="Hm.")
     await rate(store, show_id, 4, user_id=BOB)
     await rate(store, show_id, 6, user_id=CAROL)
-    before = everything(store.path)
+    before = snapshot(store.path)
 
     with pytest.raises(EpisodesHaveRatings) as refused:
         await store.update_show(GUILD_A, show_id, episode_count=3, title="Shorter", year=2001)
@@ -322,11 +313,11 @@ async def test_shrinking_over_rated_episodes_is_refused_with_exact_counts(store:
     assert str(refused.value) == (
         "Shortening the show would delete 3 member ratings on 2 episodes. Nothing was changed."
     )
-    assert everything(store.path) == before
+    assert snapshot(store.path) == before
 
     with pytest.raises(EpisodesHaveRatings, match="1 member rating on 1 episode\\."):
         await store.update_show(GUILD_A, show_id, episode_count=5)
-    assert everything(store.path) == before
+    assert snapshot(store.path) == before
 
 
 async def test_shrinking_over_unrated_episodes_deletes_them(store: Store) -> None:
@@ -406,22 +397,22 @@ WRITES: dict[str, Write] = {
 @pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
 async def test_a_catalog_show_is_read_only_for_servers(store: Store, run_on_id: int, write: Write) -> None:
     await rate(store, run_on_id, 16)
-    before = everything(store.path)
+    before = snapshot(store.path)
     with pytest.raises(ShowReadOnly, match="“Run On” is part of the bundled catalog"):
         await write(store, GUILD_A, run_on_id)
-    assert everything(store.path) == before
+    assert snapshot(store.path) == before
 
 
 @pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
 async def test_another_servers_show_is_not_found(store: Store, write: Write) -> None:
     theirs = await own_show(store, "Theirs", 4, guild_id=GUILD_B)
     await rate(store, theirs, 4, guild_id=GUILD_B)
-    before = everything(store.path)
+    before = snapshot(store.path)
     with pytest.raises(ShowNotFound):
         await write(store, GUILD_A, theirs)
     with pytest.raises(ShowNotFound):
         await write(store, GUILD_A, 99_999)
-    assert everything(store.path) == before
+    assert snapshot(store.path) == before
 
 
 async def test_footprints_need_a_visible_show(store: Store, run_on_id: int) -> None:
@@ -572,10 +563,10 @@ async def test_replace_refuses_another_shows_title_and_changes_nothing(store: St
     await own_show(store, "Taken")
     show_id = await own_show(store, "Ours", 6)
     await rate(store, show_id, 6)
-    before = everything(store.path)
+    before = snapshot(store.path)
     with pytest.raises(ShowTitleTaken, match="“TAKEN”"):
         await store.replace_show(GUILD_A, show_id, spec("TAKEN", 2))
-    assert everything(store.path) == before
+    assert snapshot(store.path) == before
     # The catalog's title is no clash.
     assert (await store.replace_show(GUILD_A, show_id, spec("Run On", 6))).title == "Run On"
 
@@ -651,13 +642,13 @@ async def test_a_default_show_must_be_visible_to_its_server(store: Store, run_on
     theirs = await own_show(store, "Theirs", guild_id=GUILD_B)
     ours = await own_show(store, "Ours", guild_id=GUILD_A)
     await store.set_default_show(GUILD_A, ours)
-    before = everything(store.path)
+    before = snapshot(store.path)
     for show_id in (theirs, 99_999):
         with pytest.raises(ShowNotFound):
             await store.set_default_show(GUILD_A, show_id)
         with pytest.raises(ShowNotFound):
             await store.set_default_show(GUILD_B + 5, show_id if show_id != theirs else ours)
-    assert everything(store.path) == before
+    assert snapshot(store.path) == before
 
     # The schema itself refuses, whoever writes.
     with contextlib.closing(sqlite3.connect(store.path, isolation_level=None)) as connection:
@@ -678,7 +669,7 @@ async def test_a_default_show_must_be_visible_to_its_server(store: Store, run_on
         connection.execute(
             "INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)", (GUILD_B + 9, run_on_id)
         )
-    assert everything(store.path)["guild_setting"] == [
+    assert snapshot(store.path)["guild_setting"] == [
         (GUILD_A, ours, None),
         (GUILD_B + 9, run_on_id, None),
     ]
