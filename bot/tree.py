@@ -76,15 +76,20 @@ def _permission_names(names: list[str]) -> str:
 _CLIENT_NAMES = {"manage_guild": "Manage Server", "manage_messages": "Manage Messages"}
 
 
+async def send_private(interaction: discord.Interaction, message: str) -> None:
+    """Reply privately, whether the interaction is still unanswered or was deferred."""
+    if interaction.response.is_done():
+        await interaction.followup.send(message, ephemeral=True)
+    else:
+        await interaction.response.send_message(message, ephemeral=True)
+
+
 async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
-    """Reply privately, whether or not the interaction has already been answered."""
+    """The error reply: as :func:`send_private`, but a failure is only logged (nothing is left to tell)."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
-        else:
-            await interaction.response.send_message(message, ephemeral=True)
+        await send_private(interaction, message)
     except discord.HTTPException as exc:
-        log.warning("Could not send an error reply for interaction %s: %s", interaction.id, exc)
+        log.warning("Could not send the error reply for interaction %s: %s", interaction.id, exc)
 
 
 def _options(interaction: discord.Interaction) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from bot.scores import Score, ScoreError, members_line
 from bot.show_option import EpisodeNumber, ShowOption, check_episode, show_or_default
 from bot.store import Rating, Show, Store
 from bot.store.models import CRITIC_MAX
-from bot.tree import report_error
+from bot.tree import report_error, send_private
 from bot.write_cooldown import WriteCooldown
 
 if TYPE_CHECKING:
@@ -82,14 +82,6 @@ async def within_deadline(interaction: discord.Interaction, work: Awaitable[T]) 
     except TimeoutError:
         await interaction.response.defer(ephemeral=True, thinking=True)
         return await task
-
-
-async def reply(interaction: discord.Interaction, content: str) -> None:
-    """The private answer, whether or not the interaction was deferred."""
-    if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=True)
-    else:
-        await interaction.response.send_message(content, ephemeral=True)
 
 
 def comment_pages(show: Show, episode: int, comments: list[Rating], total: int) -> list[discord.Embed]:
@@ -236,7 +228,7 @@ class Community(commands.Cog):
         elif change.current.comment and keep_comment:
             lines.append("Your earlier comment is kept.")
         lines.append(members_line(change.tally.average(), change.tally.ratings) + " in this server.")
-        await reply(interaction, "\n".join(lines))
+        await send_private(interaction, "\n".join(lines))
 
     @app_commands.command(name="rate", description="Rate an episode from 0.5 to 5, with an optional comment")
     @app_commands.guild_only()
@@ -286,7 +278,9 @@ class Community(commands.Cog):
             interaction.guild_id, chosen.id, episode, limit=MAX_COMMENTS_SHOWN, offset=0
         )
         if not found:
-            await reply(interaction, f"No comments on **{escape(chosen.title)}** episode {episode} here yet.")
+            await send_private(
+                interaction, f"No comments on **{escape(chosen.title)}** episode {episode} here yet."
+            )
             return
         total = await self.store.comment_count(interaction.guild_id, chosen.id, episode)
         await Paginator.send(interaction, comment_pages(chosen, episode, found, total))
@@ -301,7 +295,9 @@ class Community(commands.Cog):
         )
         if not mine:
             where = f" for **{escape(show.title)}**" if show else ""
-            await reply(interaction, f"You haven't rated anything{where} in this server yet. Try `/rate`.")
+            await send_private(
+                interaction, f"You haven't rated anything{where} in this server yet. Try `/rate`."
+            )
             return
         lines = []
         for item in mine:
@@ -338,10 +334,10 @@ class Community(commands.Cog):
         )
         where = f"**{escape(chosen.title)}** episode {episode}"
         if removed is None:
-            await reply(interaction, f"You haven't rated {where}, so there was nothing to delete.")
+            await send_private(interaction, f"You haven't rated {where}, so there was nothing to delete.")
             return
         extra = " and your comment" if removed.comment else ""
-        await reply(
+        await send_private(
             interaction, f"Deleted your {removed.score.out_of(CRITIC_MAX)} rating{extra} for {where}."
         )
 
