@@ -44,7 +44,7 @@ import discord
 
 from bench import make_db
 from bot.console.world import stable_id, stable_snowflakes
-from bot.emulator import DiscordEmulator, EmuGuild, EmulatorError, EmuMember, InteractionResult
+from emulator import DiscordEmulator, EmuGuild, EmulatorError, EmuMember, InteractionResult
 
 log = logging.getLogger("bench")
 

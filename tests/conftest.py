@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from bot.bot import DEFAULT_CATALOG, DramaBot
-from bot.emulator import DiscordEmulator, EmuGuild, EmuMember, connect_bot
 from bot.settings import Settings
+from emulator import DiscordEmulator, EmuGuild, EmuMember, connect_bot
 
 # Shaped like a real token (three dot-separated parts) so the settings check accepts it.
 TOKEN = "ZHJhbWFib3Q.ZW11bGF0b3I.dGVzdHMtb25seQ"

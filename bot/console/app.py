@@ -29,8 +29,8 @@ from bot.console.markdown import Names
 from bot.console.render import Renderer
 from bot.console.session import ConsoleSession, ErrorWatch
 from bot.console.world import World, stable_id
-from bot.emulator import DiscordEmulator, EmuGuild, EmulatorError, connect_bot
 from bot.settings import Settings
+from emulator import DiscordEmulator, EmuGuild, EmulatorError, connect_bot
 
 log = logging.getLogger(__name__)
 

@@ -53,7 +53,7 @@ def main(args: argparse.Namespace, env: Mapping[str, str] = os.environ) -> int:
     # Imported here: running the bot itself needs none of the console's terminal libraries.
     from bot.console.app import console_settings, make_console, run_console, stdin_is_terminal
     from bot.console.session import ErrorWatch
-    from bot.emulator import EmulatorError
+    from emulator import EmulatorError
 
     try:
         settings = console_settings(env)

@@ -26,7 +26,7 @@ from bot.console.parse import (
     split_command,
     typing_at_end,
 )
-from bot.emulator import EmulatorError
+from emulator import EmulatorError
 
 if TYPE_CHECKING:
     from bot.console.session import ConsoleSession

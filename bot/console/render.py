@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.console.markdown import Names, render_markdown
-from bot.emulator import EmuMessage
+from emulator import EmuMessage
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from rich.text import Text
 from bot.console.parse import ParseError, convert_options, parse_options, split_command
 from bot.console.render import Pressable, RenderedReply, Renderer
 from bot.console.world import World, WorldError, permission_names
-from bot.emulator import (
+from emulator import (
     ClientRejected,
     CommandNotFound,
     DiscordEmulator,
@@ -25,7 +25,7 @@ from bot.emulator import (
     InteractionResult,
     InteractionTimeout,
 )
-from bot.emulator import client as member_client
+from emulator import client as member_client
 
 log = logging.getLogger(__name__)
 

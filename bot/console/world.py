@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.emulator import DiscordEmulator, EmuChannel, EmuGuild, EmuMember, EmuRole, EmuUser
+from emulator import DiscordEmulator, EmuChannel, EmuGuild, EmuMember, EmuRole, EmuUser
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.bot import DramaBot
-from bot.emulator import DiscordEmulator
 from bot.tree import UNEXPECTED_REPLY
+from emulator import DiscordEmulator
 from tests.conftest import Server, run_bot, settings_for
 
 COMMAND_NAMES = [
@@ -109,7 +109,7 @@ async def test_an_unexpected_failure_is_logged_in_full_and_the_member_told_polit
 async def test_every_request_the_bot_sends_matches_discords_openapi_spec(
     drama: DramaBot, emulator: DiscordEmulator, server: Server
 ) -> None:
-    from tests.bot.emulator.openapi_check import check_request
+    from tests.emulator.openapi_check import check_request
 
     await emulator.invoke(server.alice, "score episode", number=16)
     await emulator.invoke(server.alice, "score episode", number=99)

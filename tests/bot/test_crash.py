@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.emulator import DiscordEmulator
+from emulator import DiscordEmulator
 from tests.bot.test_main import clean_env
 from tests.conftest import TOKEN, Server, run_bot, settings_for
 

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.emulator import DiscordEmulator
+from emulator import DiscordEmulator
 from tests.conftest import TOKEN, Server
 
 

@@ -11,7 +11,7 @@ import discord
 import pytest
 
 from bot.bot import DramaBot
-from bot.emulator import ClientRejected, DiscordEmulator, EmuFile, EmuMember
+from emulator import ClientRejected, DiscordEmulator, EmuFile, EmuMember
 from tests.cogs.test_community import rate
 from tests.cogs.test_scores import fields, only_embed, private_reply
 from tests.conftest import Server, snapshot

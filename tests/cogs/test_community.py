@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.bot import DramaBot
-from bot.emulator import ClientRejected, DiscordEmulator
+from emulator import ClientRejected, DiscordEmulator
 from tests.cogs.test_scores import only_embed, private_reply
 from tests.conftest import Server, snapshot
 

@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.bot import DramaBot
-from bot.emulator import ClientRejected, DiscordEmulator
+from emulator import ClientRejected, DiscordEmulator
 from tests.cogs.test_community import rate
 from tests.cogs.test_scores import only_embed, private_reply
 from tests.conftest import Server, snapshot

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.bot import DramaBot
-from bot.emulator import ClientRejected, DiscordEmulator
+from emulator import ClientRejected, DiscordEmulator
 from tests.conftest import Server, run_bot, settings_for, snapshot
 
 

@@ -22,7 +22,7 @@ from bot.console.parse import (
     split_command,
     typing_at_end,
 )
-from bot.emulator import EmuChannel, EmuFile, EmuRole, EmuUser
+from emulator import EmuChannel, EmuFile, EmuRole, EmuUser
 
 SHOW = {"name": "show", "type": STRING, "autocomplete": True}
 SCORE_EPISODE = [{"name": "number", "type": INTEGER, "required": True}, SHOW]

@@ -10,7 +10,7 @@ from rich.console import Console, Group
 
 from bot.console.markdown import Names, plain, relative, render_markdown
 from bot.console.render import EPHEMERAL_NOTE, Renderer
-from bot.emulator import EmuAttachment, EmuMessage, EmuUser
+from emulator import EmuAttachment, EmuMessage, EmuUser
 
 BOT = EmuUser(1, "dramabot", bot=True)
 NAMES = Names(

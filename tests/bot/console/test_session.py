@@ -15,7 +15,7 @@ from bot.console.complete import ConsoleCompleter, quote
 from bot.console.render import Renderer
 from bot.console.session import ConsoleSession
 from bot.console.world import World, stable_id
-from bot.emulator import DiscordEmulator
+from emulator import DiscordEmulator
 from tests.conftest import Server
 
 

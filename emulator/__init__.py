@@ -10,7 +10,7 @@ Typical use::
             assert result.message.content == "pong"
 """
 
-from bot.emulator.errors import (
+from emulator.errors import (
     ClientRejected,
     CommandNotFound,
     DiscordHTTPError,
@@ -18,9 +18,9 @@ from bot.emulator.errors import (
     InteractionTimeout,
     NotConnected,
 )
-from bot.emulator.harness import connect_bot, patched_discord
-from bot.emulator.messages import UploadedFile
-from bot.emulator.models import (
+from emulator.harness import connect_bot, patched_discord
+from emulator.messages import UploadedFile
+from emulator.models import (
     EmuAttachment,
     EmuChannel,
     EmuFile,
@@ -33,7 +33,7 @@ from bot.emulator.models import (
     Pinged,
     RecordedRequest,
 )
-from bot.emulator.server import DiscordEmulator
+from emulator.server import DiscordEmulator
 
 __all__ = [
     "ClientRejected",

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from bot.emulator import permissions as perms
+from emulator import permissions as perms
 
 if TYPE_CHECKING:
-    from bot.emulator.server import DiscordEmulator
+    from emulator.server import DiscordEmulator
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.emulator.errors import DiscordHTTPError, field_error, invalid_form_body
+from emulator.errors import DiscordHTTPError, field_error, invalid_form_body
 
 CHAT_INPUT = 1
 USER = 2

@@ -16,19 +16,19 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import client as member_client
-from bot.emulator import permissions as perms
-from bot.emulator.commands import CommandStore
-from bot.emulator.errors import (
+from emulator import client as member_client
+from emulator import permissions as perms
+from emulator.commands import CommandStore
+from emulator.errors import (
     ClientRejected,
     DiscordHTTPError,
     EmulatorError,
     InteractionTimeout,
     NotConnected,
 )
-from bot.emulator.gateway import Gateway
-from bot.emulator.messages import UploadedFile, prepare_components, resolve_mentions
-from bot.emulator.models import (
+from emulator.gateway import Gateway
+from emulator.messages import UploadedFile, prepare_components, resolve_mentions
+from emulator.models import (
     APPLICATION_COMMAND,
     APPLICATION_COMMAND_AUTOCOMPLETE,
     DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
@@ -51,7 +51,7 @@ from bot.emulator.models import (
     SnowflakeFactory,
     utcnow,
 )
-from bot.emulator.rest import RestAPI
+from emulator.rest import RestAPI
 
 log = logging.getLogger(__name__)
 

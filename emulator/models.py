@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator import permissions as perms
+from emulator import permissions as perms
 
 if TYPE_CHECKING:
-    from bot.emulator.errors import DiscordHTTPError
-    from bot.emulator.messages import UploadedFile
+    from emulator.errors import DiscordHTTPError
+    from emulator.messages import UploadedFile
 
 DISCORD_EPOCH_MS = 1420070400000
 

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 import yarl
 
-from bot.emulator.errors import EmulatorError
+from emulator.errors import EmulatorError
 
 if TYPE_CHECKING:
     import discord
 
-    from bot.emulator.server import DiscordEmulator
+    from emulator.server import DiscordEmulator
 
 log = logging.getLogger(__name__)
 

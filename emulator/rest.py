@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.emulator import permissions as perms
-from bot.emulator.errors import (
+from emulator import permissions as perms
+from emulator.errors import (
     DiscordHTTPError,
     already_acknowledged,
     field_error,
@@ -29,14 +29,14 @@ from bot.emulator.errors import (
     unknown_message,
     unknown_webhook,
 )
-from bot.emulator.messages import (
+from emulator.messages import (
     UploadedFile,
     prepare_components,
     validate_autocomplete,
     validate_message_body,
     validate_modal,
 )
-from bot.emulator.models import (
+from emulator.models import (
     APPLICATION_COMMAND,
     APPLICATION_COMMAND_AUTOCOMPLETE,
     APPLICATION_COMMAND_AUTOCOMPLETE_RESULT,
@@ -55,7 +55,7 @@ from bot.emulator.models import (
 )
 
 if TYPE_CHECKING:
-    from bot.emulator.server import DiscordEmulator
+    from emulator.server import DiscordEmulator
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator import commands as cmd
-from bot.emulator import permissions as perms
-from bot.emulator.errors import ClientRejected, CommandNotFound
-from bot.emulator.models import (
+from emulator import commands as cmd
+from emulator import permissions as perms
+from emulator.errors import ClientRejected, CommandNotFound
+from emulator.models import (
     DM,
     EmuAttachment,
     EmuChannel,
@@ -29,7 +29,7 @@ from bot.emulator.models import (
 )
 
 if TYPE_CHECKING:
-    from bot.emulator.server import DiscordEmulator
+    from emulator.server import DiscordEmulator
 
 OPTION_TYPE_NAMES = {
     cmd.STRING: "text",

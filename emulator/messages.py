@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator.errors import DiscordHTTPError, empty_message, invalid_form_body
-from bot.emulator.models import (
+from emulator.errors import DiscordHTTPError, empty_message, invalid_form_body
+from emulator.models import (
     FLAG_EPHEMERAL,
     FLAG_IS_COMPONENTS_V2,
     FLAG_IS_VOICE_MESSAGE,

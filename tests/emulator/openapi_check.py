@@ -2,7 +2,7 @@
 
 Usage from any test (run pytest from the repository root so ``tests`` is importable)::
 
-    from tests.bot.emulator.openapi_check import OpenAPIChecker
+    from tests.emulator.openapi_check import OpenAPIChecker
 
     checker = OpenAPIChecker.shared()
     checker.assert_requests_valid(emu.requests)           # every body the bot sent
@@ -34,7 +34,7 @@ from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "discord-api-spec" / "openapi.json"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "discord-api-spec" / "openapi.json"
 SPEC_URI = "urn:discord:openapi"
 JSON = "application/json"
 

@@ -14,8 +14,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator import DiscordEmulator, EmuGuild, EmuMember, InteractionResult
-from tests.bot.emulator.openapi_check import OpenAPIChecker
+from emulator import DiscordEmulator, EmuGuild, EmuMember, InteractionResult
+from tests.emulator.openapi_check import OpenAPIChecker
 
 GUILDS_INTENT = 1
 
@@ -120,7 +120,7 @@ async def test_json_content_type_is_exactly_what_discord_py_parses(
 async def test_unknown_endpoint_is_404_and_logged(
     emu: DiscordEmulator, http: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.emulator"):
+    with caplog.at_level(logging.WARNING, logger="emulator"):
         status, body = await call(http, emu, "GET", "/guilds/1/audit-logs")
     assert (status, body) == (404, {"message": "404: Not Found", "code": 0})
     assert "unhandled request GET /guilds/1/audit-logs" in caplog.text

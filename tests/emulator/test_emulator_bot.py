@@ -10,7 +10,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.emulator import (
+from emulator import (
     ClientRejected,
     CommandNotFound,
     DiscordEmulator,
@@ -20,8 +20,8 @@ from bot.emulator import (
     InteractionTimeout,
     connect_bot,
 )
-from bot.emulator.permissions import ADMINISTRATOR, INTENT_GUILD_MEMBERS, MANAGE_GUILD
-from tests.bot.emulator.openapi_check import OpenAPIChecker
+from emulator.permissions import ADMINISTRATOR, INTENT_GUILD_MEMBERS, MANAGE_GUILD
+from tests.emulator.openapi_check import OpenAPIChecker
 
 SHOWS = ["Run On", "Running Man", "Reply 1988", "Crash Landing on You", "Signal"]
 
