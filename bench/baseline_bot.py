@@ -11,8 +11,9 @@ import asyncio
 import os
 
 import discord
-import yarl
 from discord import app_commands
+
+from discord_endpoints import point_discord_at
 
 
 class Baseline(discord.Client):
@@ -29,8 +30,7 @@ class Baseline(discord.Client):
 
 
 async def main() -> None:
-    discord.http.Route.BASE = os.environ["DISCORD_API_BASE"]
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["DISCORD_GATEWAY_URL"])
+    point_discord_at(os.environ["DISCORD_API_BASE"], os.environ["DISCORD_GATEWAY_URL"])
     async with Baseline() as client:
         await client.start(os.environ["DISCORD_TOKEN"])
 

@@ -10,7 +10,6 @@ import signal
 import sys
 
 import discord
-import yarl
 from dotenv import find_dotenv, load_dotenv
 
 from bot.bot import DramaBot
@@ -18,6 +17,7 @@ from bot.console import cli as console_cli
 from bot.settings import Settings, SettingsError
 from bot.showfile import ShowFileError
 from bot.store import StoreError
+from discord_endpoints import point_discord_at
 
 log = logging.getLogger("bot")
 
@@ -27,8 +27,7 @@ def point_at(settings: Settings) -> None:
 
     discord.py reads both class attributes at request/connect time, so they must be set before login.
     """
-    discord.http.Route.BASE = settings.api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+    point_discord_at(settings.api_base, settings.gateway_url)
 
 
 async def run(settings: Settings) -> None:

@@ -14,8 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
-import yarl
-
+from discord_endpoints import discord_pointed_at
 from emulator.errors import EmulatorError
 
 if TYPE_CHECKING:
@@ -31,16 +30,8 @@ ClientT = TypeVar("ClientT", bound="discord.Client")
 @contextlib.contextmanager
 def patched_discord(emu: DiscordEmulator) -> Iterator[None]:
     """Point discord.py's REST base and default gateway at ``emu`` (restored on exit)."""
-    from discord.gateway import DiscordWebSocket
-    from discord.http import Route
-
-    saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
-    Route.BASE = emu.api_base
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emu.gateway_url)
-    try:
+    with discord_pointed_at(emu.api_base, emu.gateway_url):
         yield
-    finally:
-        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
 
 
 @contextlib.asynccontextmanager

@@ -1,0 +1,75 @@
+"""The text layer: every string a member (or a host, at start-up) reads, by message id.
+
+Cogs, views, the error handler and the parsers never write English themselves: they call
+:func:`t` with a message id and the values to put in. The templates live in one catalog per
+locale (:mod:`bot.text.en` today), so a translation is a new catalog, not a rewrite of the cogs.
+
+A template is either a string or, when it depends on a number, a mapping from CLDR plural
+category (``one``, ``other``, …; Babel knows each language's rules) to a string; the number that
+decides is the ``count`` argument. ``count`` and any argument ending in ``_count`` are written
+with the locale's digit grouping (``1,001``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+from babel import Locale
+from babel.numbers import format_decimal
+
+from bot.text.en import MESSAGES as ENGLISH
+
+DEFAULT_LOCALE = "en"
+
+Template = str | Mapping[str, str]
+
+CATALOGS: dict[str, Mapping[str, Template]] = {"en": ENGLISH}
+
+
+class MissingMessage(KeyError):
+    """A message id that no catalog defines: a bug in the caller, caught by the tests."""
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def _template(key: str, locale: str) -> Template:
+    for code in (locale, DEFAULT_LOCALE):
+        catalog = CATALOGS.get(code)
+        if catalog is not None and key in catalog:
+            return catalog[key]
+    raise MissingMessage(key)
+
+
+def _is_count(name: str) -> bool:
+    return name == "count" or name.endswith("_count")
+
+
+def t(key: str, /, *, locale: str = DEFAULT_LOCALE, **args: object) -> str:
+    """The message ``key`` in ``locale`` (English where the locale's catalog lacks it)."""
+    template = _template(key, locale)
+    if not isinstance(template, str):
+        count = args.get("count")
+        if not isinstance(count, int):
+            raise TypeError(f"message {key!r} depends on a number: pass count=<int>")
+        form = _locale(locale).plural_form(abs(count))
+        template = template.get(form) or template["other"]
+    values = {
+        name: format_decimal(value, locale=locale)
+        if _is_count(name) and isinstance(value, int) and not isinstance(value, bool)
+        else value
+        for name, value in args.items()
+    }
+    return template.format_map(values)
+
+
+def has(key: str, locale: str = DEFAULT_LOCALE) -> bool:
+    """Whether ``key`` is defined (in ``locale`` or the default)."""
+    try:
+        _template(key, locale)
+    except MissingMessage:
+        return False
+    return True
