@@ -30,7 +30,7 @@ from bot.bot import DEFAULT_CATALOG
 from bot.console.world import stable_id
 from bot.showfile import load_catalog
 from bot.store import Store
-from bot.store.store import migrations
+from bot.store.migrate import migrations
 
 log = logging.getLogger(__name__)
 

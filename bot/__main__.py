@@ -1,4 +1,8 @@
-"""``dramabot`` / ``python -m bot``: read settings, set up logging, run the bot until stopped."""
+"""``dramabot`` / ``python -m bot``: read settings, set up logging, run the bot until stopped.
+
+Exit status: 0 when stopped by SIGINT/SIGTERM (at any moment, even mid-start-up), 2 for a bad
+setting, 1 when start-up fails; each failure is one line on stderr that says what to do.
+"""
 
 from __future__ import annotations
 
@@ -8,53 +12,64 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
+from functools import partial
+from types import FrameType
 
-import discord
-from dotenv import find_dotenv, load_dotenv
-
-from bot.bot import DramaBot
-from bot.console import cli as console_cli
-from bot.settings import Settings, SettingsError
-from bot.showfile import ShowFileError
-from bot.store import StoreError
-from discord_endpoints import point_discord_at
-
+# Not __name__: run as ``python -m bot`` this module is "__main__", outside the "bot" logger tree.
 log = logging.getLogger("bot")
 
-
-def point_at(settings: Settings) -> None:
-    """Send REST and gateway traffic where the settings say (Discord, a proxy, or the emulator).
-
-    discord.py reads both class attributes at request/connect time, so they must be set before login.
-    """
-    point_discord_at(settings.api_base, settings.gateway_url)
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-async def run(settings: Settings) -> None:
-    """Run until Discord closes the connection for good or SIGINT/SIGTERM asks us to stop."""
-    point_at(settings)
-    bot = DramaBot(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, _asked_to_stop, stop, signum)
-    async with bot:
-        runner = asyncio.create_task(bot.start(settings.discord_token))
-        stopper = asyncio.create_task(stop.wait())
-        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        stopper.cancel()
-        if stop.is_set():
-            # Awaited here, not fired and forgotten: the store must be closed before the loop ends.
-            await bot.close()
-        await runner  # re-raises why start-up failed, e.g. a refused token
+class _StopRequested(BaseException):
+    """SIGINT/SIGTERM outside the event loop: nothing is open then, so the process just ends."""
 
 
-def _asked_to_stop(stop: asyncio.Event, signum: int) -> None:
-    log.info("Received %s; shutting down", signal.Signals(signum).name)
-    stop.set()
+def _stop_now(signum: int, frame: FrameType | None) -> None:
+    raise _StopRequested(signum)
+
+
+class _QuietStop:
+    """While active, SIGINT/SIGTERM end the process with status 0 instead of a traceback or a kill."""
+
+    def __enter__(self) -> _QuietStop:
+        self._previous = {signum: signal.signal(signum, _stop_now) for signum in _STOP_SIGNALS}
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Put back the handlers there were before (the console wants its KeyboardInterrupt)."""
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous = {}
+
+    def resume(self) -> None:
+        """Quiet again, once asyncio.run has put back the default handlers as it closed its loop."""
+        for signum in _STOP_SIGNALS:
+            signal.signal(signum, _stop_now)
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        with _QuietStop() as quiet:
+            return _main(argv, quiet)
+    except _StopRequested:
+        return 0
+
+
+def _main(argv: list[str] | None, quiet: _QuietStop) -> int:
+    # Imported once the stop handlers are in: importing discord.py takes a noticeable moment, and
+    # a Ctrl-C during it must end the process quietly, not with a traceback.
+    import discord
+    from dotenv import find_dotenv, load_dotenv
+
+    from bot import startup
+    from bot.console import cli as console_cli
+    from bot.settings import Settings, SettingsError
+
     parser = argparse.ArgumentParser(prog="dramabot", description="Run the dramabot Discord bot.")
     subcommands = parser.add_subparsers(dest="subcommand", metavar="{console}")
     console_cli.add_arguments(
@@ -67,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # .env beside where the bot is started, like the relative DATABASE_URL; not beside the code.
     load_dotenv(find_dotenv(usecwd=True))
+    startup.quiet_voice_warnings()
     if args.subcommand == "console":
+        quiet.release()
         return console_cli.main(args, os.environ)
     try:
         settings = Settings.from_env(os.environ)
@@ -75,19 +92,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dramabot: {exc}", file=sys.stderr)
         return 2
     discord.utils.setup_logging(level=settings.log_level, root=True)
+    policy = startup.RetryPolicy.within(settings.connect_timeout)
     try:
-        asyncio.run(run(settings))
-    except discord.LoginFailure:
-        print(
-            "dramabot: DISCORD_TOKEN was refused by Discord. Reset the token at "
-            "https://discord.com/developers/applications > your app > Bot, and update .env",
-            file=sys.stderr,
-        )
+        asyncio.run(_until_stopped(partial(startup.serve, settings, policy)))
+    except Exception as exc:
+        line = startup.explain(exc, settings)
+        if line is None:
+            raise
+        print(f"dramabot: {line}", file=sys.stderr)
         return 1
-    except (StoreError, ShowFileError) as exc:
-        print(f"dramabot: {exc}", file=sys.stderr)
-        return 1
+    finally:
+        quiet.resume()
     return 0
+
+
+async def _until_stopped(serve: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Before anything slow: from here on a signal asks ``serve`` to stop whatever is under way.
+    for signum in _STOP_SIGNALS:
+        loop.add_signal_handler(signum, _asked_to_stop, stop, signum)
+    await serve(stop)
+
+
+def _asked_to_stop(stop: asyncio.Event, signum: int) -> None:
+    log.info("Received %s; shutting down", signal.Signals(signum).name)
+    stop.set()
 
 
 if __name__ == "__main__":

@@ -66,11 +66,22 @@ class DramaBot(commands.Bot):
         if self.settings.dev_guild_id is not None:
             dev_guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=dev_guild)
-            await sync_if_changed(self.tree, self.application_id, dev_guild)
+            try:
+                await sync_if_changed(self.tree, self.application_id, dev_guild)
+            except (discord.Forbidden, discord.NotFound) as exc:
+                # 403 Missing Access: the bot is not in that server (404 Unknown Guild: no server has
+                # that id). A development convenience must not stop the bot; the global commands work.
+                from bot.text import t
+
+                self.tree.clear_commands(guild=dev_guild)
+                missing = t("host.dev_guild_missing", guild=dev_guild.id, status=exc.status, reason=exc.text)
+                log.warning("%s", missing)
         self.commands_synced = True
 
     async def on_ready(self) -> None:
-        log.info("Connected as %s to %d servers", self.user, len(self.guilds))
+        from bot.text import t
+
+        log.info("%s", t("host.connected", user=self.user, servers=t("n.servers", count=len(self.guilds))))
 
     async def close(self) -> None:
         try:

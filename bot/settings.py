@@ -1,59 +1,133 @@
 """Settings, read once from the environment (and ``.env``) into a frozen object.
 
-Every problem stops start-up with one line that names the key and says how to fix it.
+Every problem stops start-up with one line that names the key and says how to fix it (the
+wording is in :mod:`bot.text.en.host`).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from bot.text import t
 
 DEFAULT_DATABASE_URL = "sqlite:///data/dramabot.db"
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+# How long start-up keeps retrying while Discord cannot be reached, in seconds.
+DEFAULT_CONNECT_TIMEOUT = 120.0
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Three base64url parts separated by dots: the shape of every Discord bot token.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 
-MISSING_TOKEN_HELP = (
-    "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/applications, "
-    "open Bot > Reset Token, copy the token, then run `cp .env.example .env` and put it after "
-    "DISCORD_TOKEN= in .env (or export DISCORD_TOKEN in the environment)."
-)
-
 
 class SettingsError(ValueError):
-    """A configuration value that is missing or malformed. ``str()`` is the whole message."""
+    """A configuration value that is missing or malformed. ``str()`` is the whole message.
 
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key}: {problem}" if not problem.startswith(key) else problem)
+    ``key`` is the setting, ``reason`` names the problem (``host.settings.<reason>`` words it) and
+    ``facts`` are the values the wording needs.
+    """
+
+    def __init__(self, key: str, reason: str, **facts: object) -> None:
         self.key = key
+        self.reason = reason
+        self.facts = facts
+        problem = t(f"host.settings.{reason}", key=key, **facts)
+        super().__init__(problem if problem.startswith(key) else f"{key}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseUrl:
+    """``DATABASE_URL``, checked: which database and where.
+
+    Only SQLite today, where ``path`` is the file. A server database (``postgresql://``) will fill
+    in the network fields; ``redacted()`` is the form that may be logged, never with the password.
+    """
+
+    scheme: str  # lower-case, as URL schemes compare case-insensitively (RFC 3986)
+    path: Path
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    host: str | None = None
+    port: int | None = None
+
+    @classmethod
+    def parse(cls, url: str) -> DatabaseUrl:
+        """Raises :class:`SettingsError` naming the supported forms."""
+        url = url.strip()
+        scheme, separator, rest = url.partition("://")
+        parse = _DATABASE_SCHEMES.get(scheme.lower()) if separator else None
+        if parse is None:
+            raise SettingsError("DATABASE_URL", "database_scheme", scheme=scheme if separator else url)
+        return parse(scheme.lower(), rest)
+
+    def redacted(self) -> str:
+        if self.host is None:
+            return f"{self.scheme}:///{self.path.as_posix()}"
+        user = self.username or ""
+        if self.password is not None:
+            user += ":***"
+        port = f":{self.port}" if self.port is not None else ""
+        return f"{self.scheme}://{user}{'@' if user else ''}{self.host}{port}/{self.path.as_posix()}"
+
+    def __str__(self) -> str:
+        return self.redacted()
+
+
+def _sqlite_url(scheme: str, rest: str) -> DatabaseUrl:
+    """``sqlite:///relative/path`` (from the working directory) or ``sqlite:////absolute/path``."""
+    # The file is opened read-write with the bot's own pragmas, so no option (?mode=ro, ?cache=…)
+    # could be honoured; refusing it beats silently ignoring it. The path is taken literally.
+    options = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=-1)
+    if options >= 0:
+        raise SettingsError("DATABASE_URL", "database_options", extra=rest[options:])
+    if not rest.startswith("/") or len(rest) < 2:
+        raise SettingsError("DATABASE_URL", "database_form")
+    path = rest[1:]
+    if path.endswith("/") or path == ":memory:":
+        raise SettingsError("DATABASE_URL", "database_not_a_file", path=path)
+    return DatabaseUrl(scheme, Path(path))
+
+
+# One parser per scheme: postgresql:// (and its alias postgres://) will be one more entry each.
+_DATABASE_SCHEMES: dict[str, Callable[[str, str], DatabaseUrl]] = {"sqlite": _sqlite_url}
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    discord_token: str
-    database_path: Path
+    discord_token: str = field(repr=False)
+    database_url: DatabaseUrl
     dev_guild_id: int | None
     log_level: int
     api_base: str
     gateway_url: str
+    # Seconds start-up keeps retrying while Discord cannot be reached (DISCORD_CONNECT_TIMEOUT).
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file the store opens."""
+        return self.database_url.path
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Read and check every key; raises :class:`SettingsError` for the first bad one."""
         return cls(
             discord_token=_token(env.get("DISCORD_TOKEN", "")),
-            database_path=database_path(env.get("DATABASE_URL", "") or DEFAULT_DATABASE_URL),
+            database_url=DatabaseUrl.parse(env.get("DATABASE_URL", "") or DEFAULT_DATABASE_URL),
             dev_guild_id=_guild_id(env.get("DEV_GUILD_ID", "")),
             log_level=_log_level(env.get("LOG_LEVEL", "") or "INFO"),
             api_base=_url("DISCORD_API_BASE", env.get("DISCORD_API_BASE", "") or DEFAULT_API_BASE, "http"),
             gateway_url=_url(
                 "DISCORD_GATEWAY_URL", env.get("DISCORD_GATEWAY_URL", "") or DEFAULT_GATEWAY_URL, "ws"
+            ),
+            connect_timeout=_seconds(
+                "DISCORD_CONNECT_TIMEOUT", env.get("DISCORD_CONNECT_TIMEOUT", ""), DEFAULT_CONNECT_TIMEOUT
             ),
         )
 
@@ -61,36 +135,12 @@ class Settings:
 def _token(value: str) -> str:
     value = value.strip()
     if not value:
-        raise SettingsError("DISCORD_TOKEN", MISSING_TOKEN_HELP)
+        raise SettingsError("DISCORD_TOKEN", "token_missing")
     if value.lower().startswith("bot "):
-        raise SettingsError("DISCORD_TOKEN", "remove the 'Bot ' prefix; put only the token itself")
+        raise SettingsError("DISCORD_TOKEN", "token_prefix")
     if not _TOKEN_SHAPE.match(value):
-        raise SettingsError(
-            "DISCORD_TOKEN",
-            "does not look like a bot token (three parts separated by dots). Copy it again from "
-            "https://discord.com/developers/applications > your app > Bot > Reset Token",
-        )
+        raise SettingsError("DISCORD_TOKEN", "token_shape")
     return value
-
-
-def database_path(url: str) -> Path:
-    """``sqlite:///relative/path`` or ``sqlite:////absolute/path`` to a filesystem path."""
-    url = url.strip()
-    scheme, _, rest = url.partition("://")
-    if scheme != "sqlite":
-        raise SettingsError(
-            "DATABASE_URL",
-            f"only SQLite is supported for now; use sqlite:///data/dramabot.db "
-            f"(relative) or sqlite:////absolute/path.db, not {scheme or url!r}",
-        )
-    if not rest.startswith("/") or len(rest) < 2:
-        raise SettingsError(
-            "DATABASE_URL", "expected sqlite:///relative/path.db or sqlite:////absolute/path.db"
-        )
-    path = rest[1:]
-    if path.endswith("/") or path == ":memory:":
-        raise SettingsError("DATABASE_URL", f"{path!r} is not a database file path")
-    return Path(path)
 
 
 def _guild_id(value: str) -> int | None:
@@ -98,18 +148,14 @@ def _guild_id(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit() or int(value) <= 0:
-        raise SettingsError(
-            "DEV_GUILD_ID",
-            f"{value!r} is not a server id. Turn on Developer Mode in Discord, right-click the "
-            "server and Copy Server ID, or leave DEV_GUILD_ID empty",
-        )
+        raise SettingsError("DEV_GUILD_ID", "guild_id", value=value)
     return int(value)
 
 
 def _log_level(value: str) -> int:
     name = value.strip().upper()
     if name not in _LOG_LEVELS:
-        raise SettingsError("LOG_LEVEL", f"{value!r} is not one of {', '.join(_LOG_LEVELS)}")
+        raise SettingsError("LOG_LEVEL", "log_level", value=value, levels=", ".join(_LOG_LEVELS))
     return logging.getLevelNamesMapping()[name]
 
 
@@ -118,5 +164,18 @@ def _url(key: str, value: str, family: str) -> str:
     parts = urlsplit(value)
     allowed = (family, family + "s")
     if parts.scheme not in allowed or not parts.netloc:
-        raise SettingsError(key, f"{value!r} is not a {' or '.join(s + '://' for s in allowed)} URL")
+        raise SettingsError(key, "url", value=value, schemes=" or ".join(s + "://" for s in allowed))
     return value.rstrip("/") if family == "http" else value
+
+
+def _seconds(key: str, value: str, default: float) -> float:
+    value = value.strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 1 <= seconds <= 86_400:
+        raise SettingsError(key, "seconds", value=value, default=f"{default:g}")
+    return seconds

@@ -8,6 +8,9 @@ Typical use::
         async with connect_bot(make_bot(), emu):
             result = await emu.invoke(alice, "ping")
             assert result.message.content == "pong"
+
+Discord's protocol numbers (interaction, option and component types, opcodes, intents...) are named
+in ``emulator.protocol``; permission bits in ``emulator.permissions``.
 """
 
 from emulator.errors import (
@@ -32,10 +35,12 @@ from emulator.models import (
     InteractionResult,
     Pinged,
     RecordedRequest,
+    Unresolved,
 )
-from emulator.server import DiscordEmulator
+from emulator.server import ChatterStats, DiscordEmulator
 
 __all__ = [
+    "ChatterStats",
     "ClientRejected",
     "CommandNotFound",
     "DiscordEmulator",
@@ -54,6 +59,7 @@ __all__ = [
     "NotConnected",
     "Pinged",
     "RecordedRequest",
+    "Unresolved",
     "UploadedFile",
     "connect_bot",
     "patched_discord",

@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from emulator import commands as cmd
 from emulator import permissions as perms
+from emulator.commands import MAX_SAFE_INTEGER
 from emulator.errors import ClientRejected, CommandNotFound
 from emulator.models import (
-    DM,
     EmuAttachment,
     EmuChannel,
     EmuFile,
@@ -26,39 +25,55 @@ from emulator.models import (
     EmuMessage,
     EmuRole,
     EmuUser,
+    Unresolved,
+)
+from emulator.protocol import (
+    SELECT_TYPES,
+    STRUCTURAL_OPTIONS,
+    ApplicationCommandPermissionType,
+    ApplicationCommandType,
+    ApplicationIntegrationType,
+    ChannelType,
+    ComponentType,
+    InteractionContextType,
+    OptionType,
 )
 
 if TYPE_CHECKING:
     from emulator.server import DiscordEmulator
 
 OPTION_TYPE_NAMES = {
-    cmd.STRING: "text",
-    cmd.INTEGER: "an integer",
-    cmd.BOOLEAN: "True or False",
-    cmd.USER_OPTION: "a user",
-    cmd.CHANNEL: "a channel",
-    cmd.ROLE: "a role",
-    cmd.MENTIONABLE: "a user or role",
-    cmd.NUMBER: "a number",
-    cmd.ATTACHMENT: "a file",
+    OptionType.STRING: "text",
+    OptionType.INTEGER: "an integer",
+    OptionType.BOOLEAN: "True or False",
+    OptionType.USER: "a user",
+    OptionType.CHANNEL: "a channel",
+    OptionType.ROLE: "a role",
+    OptionType.MENTIONABLE: "a user or role",
+    OptionType.NUMBER: "a number",
+    OptionType.ATTACHMENT: "a file",
 }
 
 Who = EmuMember | EmuUser | tuple[EmuGuild, EmuUser]
-SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
 
 
 @dataclass
 class Invoker:
-    """Who triggers an interaction and where: a guild member in a channel, or a user in a DM."""
+    """Who triggers an interaction and where: a guild member in a channel, or a user in a DM.
+
+    ``home`` is the guild of the member a test passed in, kept when that member acts from their DM
+    so that a modified client can still name that guild's commands there.
+    """
 
     user: EmuUser
     channel: EmuChannel
     guild: EmuGuild | None = None
     member: EmuMember | None = None
+    home: EmuGuild | None = None
 
     @property
-    def context(self) -> int:
-        return 0 if self.guild is not None else 1  # GUILD / BOT_DM
+    def context(self) -> InteractionContextType:
+        return InteractionContextType.GUILD if self.guild is not None else InteractionContextType.BOT_DM
 
     @property
     def permissions(self) -> int:
@@ -66,6 +81,8 @@ class Invoker:
 
 
 def resolve_invoker(emu: DiscordEmulator, who: Who, channel: EmuChannel | None) -> Invoker:
+    """Who acts where. A member given a DM channel (``emu.dm_channel(user)``) acts as that user in
+    their DM with the bot, as anybody can open one from a server's member list."""
     if isinstance(who, EmuMember):
         guild, member = who.guild, who
     elif isinstance(who, tuple):
@@ -76,15 +93,19 @@ def resolve_invoker(emu: DiscordEmulator, who: Who, channel: EmuChannel | None) 
         member = found
     elif isinstance(who, EmuUser):
         dm = channel if channel is not None else emu.dm_channel(who)
-        if dm.type != DM:
+        if dm.type != ChannelType.DM:
             raise ClientRejected("a plain user can only interact in a DM; pass a member for guild channels")
         return Invoker(user=who, channel=dm)
     else:
         raise TypeError(f"expected EmuMember, EmuUser or (guild, user), got {who!r}")
+    if channel is not None and channel.type == ChannelType.DM:
+        if all(r.id != member.user.id for r in channel.recipients):
+            raise ClientRejected(f"{member.user.name} is not in that DM")
+        return Invoker(user=member.user, channel=channel, home=guild)
     target = channel if channel is not None else guild.default_channel
     if target.guild_id != guild.id:
         raise ClientRejected(f"#{target.name} is not a channel of {guild.name}")
-    return Invoker(user=member.user, channel=target, guild=guild, member=member)
+    return Invoker(user=member.user, channel=target, guild=guild, member=member, home=guild)
 
 
 @dataclass
@@ -98,18 +119,24 @@ class ResolvedCommand:
         return " ".join([self.command["name"], *(part["name"] for part in self.chain)])
 
 
-def find_command(emu: DiscordEmulator, invoker: Invoker, path: str) -> ResolvedCommand:
-    """Resolve "name [group] [sub]" among the chat-input commands visible where the member is."""
+def find_command(
+    emu: DiscordEmulator, invoker: Invoker, path: str, *, hidden: bool = False
+) -> ResolvedCommand:
+    """Resolve "name [group] [sub]" among the chat-input commands visible where the member is.
+
+    ``hidden`` also finds what the client would not list there: a guild's commands in a DM of one of
+    its members (a modified client can send any command id it saw elsewhere).
+    """
     words = path.strip().lstrip("/").split()
     if not words:
         raise CommandNotFound("empty command")
+    chat_input = ApplicationCommandType.CHAT_INPUT
     # The stored definitions are only read here; copying every command on every invoke
     # made the emulator, not the bot, the bottleneck of the benchmarks.
-    candidates = [c for c in emu.commands.stored(None) if c["type"] == cmd.CHAT_INPUT]
-    if invoker.guild is not None:
-        candidates = [
-            c for c in emu.commands.stored(invoker.guild.id) if c["type"] == cmd.CHAT_INPUT
-        ] + candidates
+    candidates = [c for c in emu.commands.stored(None) if c["type"] == chat_input]
+    scope = invoker.guild or (invoker.home if hidden else None)
+    if scope is not None:
+        candidates = [c for c in emu.commands.stored(scope.id) if c["type"] == chat_input] + candidates
     command = next((c for c in candidates if c["name"] == words[0]), None)
     if command is None:
         known = ", ".join(sorted({"/" + c["name"] for c in candidates})) or "none"
@@ -118,43 +145,88 @@ def find_command(emu: DiscordEmulator, invoker: Invoker, path: str) -> ResolvedC
     options: list[dict[str, Any]] = command.get("options", [])
     for word in words[1:]:
         sub = next(
-            (
-                o
-                for o in options
-                if o["type"] in (cmd.SUB_COMMAND, cmd.SUB_COMMAND_GROUP) and o["name"] == word
-            ),
+            (o for o in options if o["type"] in STRUCTURAL_OPTIONS and o["name"] == word),
             None,
         )
         if sub is None:
             raise CommandNotFound(f"/{' '.join(words)}: {word!r} is not a subcommand")
         chain.append(sub)
         options = sub.get("options", [])
-    structural = [o["name"] for o in options if o["type"] in (cmd.SUB_COMMAND, cmd.SUB_COMMAND_GROUP)]
+    structural = [o["name"] for o in options if o["type"] in STRUCTURAL_OPTIONS]
     if structural:
         raise CommandNotFound(f"/{' '.join(words)} needs a subcommand: {', '.join(structural)}")
     return ResolvedCommand(command, chain, options)
 
 
-def check_access(invoker: Invoker, command: dict[str, Any]) -> None:
-    """The client hides commands the member may not use; refusing mirrors that."""
+def check_access(
+    invoker: Invoker, command: dict[str, Any], overwrites: Mapping[int, dict[str, Any]] | None = None
+) -> None:
+    """The client hides commands the member may not use; refusing mirrors that.
+
+    ``overwrites`` are the guild's command permission overwrites that apply to ``command`` (the
+    command's own merged over the app-wide ones, by target id), as a server admin sets them under
+    Server Settings › Integrations. They decide before ``default_member_permissions`` does: a
+    matching user overwrite first, then the member's roles (one allowed role is enough), then
+    @everyone; a channel overwrite (or "all channels") can shut the command out of a channel. The
+    owner and administrators pass every check, as they cannot lock themselves out in Discord.
+    """
+    name = command["name"]
     contexts = command.get("contexts")
     if contexts is not None and invoker.context not in contexts:
         where = "servers" if invoker.guild is not None else "DMs"
-        raise ClientRejected(f"/{command['name']} is not available in {where}")
+        raise ClientRejected(f"/{name} is not available in {where}")
     if invoker.guild is None:
         if command.get("guild_id") is not None or (
             contexts is None and command.get("dm_permission") is False
         ):
-            raise ClientRejected(f"/{command['name']} is not available in DMs")
-    if 0 not in (command.get("integration_types") or [0]):
-        raise ClientRejected(f"/{command['name']} is only available as a user-installed app")
+            raise ClientRejected(f"/{name} is not available in DMs")
+    if ApplicationIntegrationType.GUILD_INSTALL not in (command.get("integration_types") or [0]):
+        raise ClientRejected(f"/{name} is only available as a user-installed app")
     if command.get("nsfw") and invoker.guild is not None and not invoker.channel.nsfw:
-        raise ClientRejected(f"/{command['name']} is age-restricted and can only be used in NSFW channels")
+        raise ClientRejected(f"/{name} is age-restricted and can only be used in NSFW channels")
+    if invoker.member is None or invoker.guild is None or invoker.permissions & perms.ADMINISTRATOR:
+        return
+    overwrites = overwrites or {}
+    if _channel_verdict(overwrites, invoker) is False:
+        raise ClientRejected(f"/{name} is not available in #{invoker.channel.name}")
+    verdict = _member_verdict(overwrites, invoker)
+    if verdict is False:
+        raise ClientRejected(f"You do not have permission to use /{name}")
     required = command.get("default_member_permissions")
-    if invoker.member is not None and required is not None:
-        have = invoker.permissions
-        if not have & perms.ADMINISTRATOR and have & int(required) != int(required):
-            raise ClientRejected(f"You do not have permission to use /{command['name']}")
+    if verdict is None and required is not None and invoker.permissions & int(required) != int(required):
+        raise ClientRejected(f"You do not have permission to use /{name}")
+
+
+def _channel_verdict(overwrites: Mapping[int, dict[str, Any]], invoker: Invoker) -> bool | None:
+    assert invoker.guild is not None
+    for target in (invoker.channel.id, all_channels_id(invoker.guild)):
+        found = overwrites.get(target)
+        if found is not None and found["type"] == ApplicationCommandPermissionType.CHANNEL:
+            return bool(found["permission"])
+    return None
+
+
+def _member_verdict(overwrites: Mapping[int, dict[str, Any]], invoker: Invoker) -> bool | None:
+    assert invoker.guild is not None and invoker.member is not None
+    user = overwrites.get(invoker.user.id)
+    if user is not None and user["type"] == ApplicationCommandPermissionType.USER:
+        return bool(user["permission"])
+    roles = [
+        overwrites[r.id]["permission"]
+        for r in invoker.member.roles
+        if r.id in overwrites and overwrites[r.id]["type"] == ApplicationCommandPermissionType.ROLE
+    ]
+    if roles:
+        return any(roles)
+    everyone = overwrites.get(invoker.guild.id)
+    if everyone is not None and everyone["type"] == ApplicationCommandPermissionType.ROLE:
+        return bool(everyone["permission"])
+    return None
+
+
+def all_channels_id(guild: EmuGuild) -> int:
+    """The id Discord's command permissions use for "every channel" of a guild."""
+    return guild.id - 1
 
 
 class OptionBuilder:
@@ -200,7 +272,7 @@ class OptionBuilder:
             definition = by_name.get(name)
             value = values[name]
             if name == focused:
-                option_type = definition["type"] if definition else cmd.STRING
+                option_type = definition["type"] if definition else OptionType.STRING
                 built.append({"name": name, "type": option_type, "value": str(value), "focused": True})
                 continue
             if definition is None:
@@ -217,11 +289,11 @@ class OptionBuilder:
     def _convert(self, definition: dict[str, Any], value: Any, validate: bool) -> Any:
         option_type = definition["type"]
         name = definition["name"]
-        if option_type in (cmd.STRING, cmd.INTEGER, cmd.NUMBER, cmd.BOOLEAN):
+        if option_type in (OptionType.STRING, OptionType.INTEGER, OptionType.NUMBER, OptionType.BOOLEAN):
             if validate:
                 self._check_scalar(definition, value)
             return value
-        if option_type == cmd.ATTACHMENT:
+        if option_type == OptionType.ATTACHMENT:
             if isinstance(value, EmuFile):
                 return str(self._attach(value).id)
             if validate:
@@ -233,24 +305,24 @@ class OptionBuilder:
         option_type, name = definition["type"], definition["name"]
         kind = OPTION_TYPE_NAMES[option_type]
         ok = {
-            cmd.STRING: isinstance(value, str),
-            cmd.INTEGER: isinstance(value, int) and not isinstance(value, bool),
-            cmd.NUMBER: isinstance(value, int | float) and not isinstance(value, bool),
-            cmd.BOOLEAN: isinstance(value, bool),
+            OptionType.STRING: isinstance(value, str),
+            OptionType.INTEGER: isinstance(value, int) and not isinstance(value, bool),
+            OptionType.NUMBER: isinstance(value, int | float) and not isinstance(value, bool),
+            OptionType.BOOLEAN: isinstance(value, bool),
         }[option_type]
         if not ok:
             raise self._reject(f"option {name!r} must be {kind}, got {value!r}")
-        if option_type == cmd.STRING:
+        if option_type == OptionType.STRING:
             low, high = definition.get("min_length", 0), definition.get("max_length", 6000)
             if len(value) < low:
                 raise self._reject(f"option {name!r} must be at least {low} characters long")
             if len(value) > high:
                 raise self._reject(f"option {name!r} must be at most {high} characters long")
-        if option_type in (cmd.INTEGER, cmd.NUMBER):
+        if option_type in (OptionType.INTEGER, OptionType.NUMBER):
             if isinstance(value, float) and not math.isfinite(value):
                 raise self._reject(f"option {name!r} must be a finite number")
-            low = definition.get("min_value", -cmd.MAX_SAFE_INTEGER)
-            high = definition.get("max_value", cmd.MAX_SAFE_INTEGER)
+            low = definition.get("min_value", -MAX_SAFE_INTEGER)
+            high = definition.get("max_value", MAX_SAFE_INTEGER)
             if value < low:
                 raise self._reject(f"option {name!r} must be at least {low}")
             if value > high:
@@ -272,19 +344,30 @@ class OptionBuilder:
         self.resolved.setdefault("attachments", {})[str(attachment.id)] = attachment.payload()
         return attachment
 
-    def _convert_entity(self, definition: dict[str, Any], value: Any, validate: bool) -> str:
+    def _convert_entity(self, definition: dict[str, Any], value: Any, validate: bool) -> Any:
+        """A user, role, channel or mentionable option: its id, explained in ``resolved``.
+
+        With ``validate=False`` a modified client's values go through untouched: a ``str`` is sent
+        verbatim (``"abc"``, ``"-5"``, ``"99999999999999999999999"``), ``Unresolved(id)`` sends the
+        id with nothing in ``resolved``, and a value of the wrong kind (a role for a user option, an
+        id nobody has) is sent as its id, unresolved.
+        """
         option_type, name = definition["type"], definition["name"]
         guild = self.invoker.guild
+        if isinstance(value, Unresolved | str):
+            if validate:
+                raise self._reject(f"option {name!r} must be {OPTION_TYPE_NAMES[option_type]}, got {value!r}")
+            return str(value.id) if isinstance(value, Unresolved) else value
         target: Any = value
         if isinstance(value, int) and not isinstance(value, bool):
             target = self.emu.lookup_entity(value, guild)
         if isinstance(target, EmuMember):
             target = target.user
         wants = {
-            cmd.USER_OPTION: (EmuUser,),
-            cmd.ROLE: (EmuRole,),
-            cmd.CHANNEL: (EmuChannel,),
-            cmd.MENTIONABLE: (EmuUser, EmuRole),
+            OptionType.USER: (EmuUser,),
+            OptionType.ROLE: (EmuRole,),
+            OptionType.CHANNEL: (EmuChannel,),
+            OptionType.MENTIONABLE: (EmuUser, EmuRole),
         }[option_type]
         if not isinstance(target, wants):
             if validate:
@@ -316,20 +399,20 @@ class OptionBuilder:
 def _guess_type(value: Any) -> int:
     """Option type for a value sent with ``validate=False`` under a name the command does not define."""
     if isinstance(value, bool):
-        return cmd.BOOLEAN
+        return OptionType.BOOLEAN
     if isinstance(value, int):
-        return cmd.INTEGER
+        return OptionType.INTEGER
     if isinstance(value, float):
-        return cmd.NUMBER
-    if isinstance(value, EmuUser | EmuMember):
-        return cmd.USER_OPTION
+        return OptionType.NUMBER
+    if isinstance(value, EmuUser | EmuMember | Unresolved):
+        return OptionType.USER
     if isinstance(value, EmuRole):
-        return cmd.ROLE
+        return OptionType.ROLE
     if isinstance(value, EmuChannel):
-        return cmd.CHANNEL
+        return OptionType.CHANNEL
     if isinstance(value, EmuFile):
-        return cmd.ATTACHMENT
-    return cmd.STRING
+        return OptionType.ATTACHMENT
+    return OptionType.STRING
 
 
 def nest_options(chain: list[dict[str, Any]], leaf_options: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -398,12 +481,17 @@ def modal_submission(
     def answer(component: dict[str, Any]) -> dict[str, Any] | None:
         kind = component.get("type")
         custom_id = component.get("custom_id")
-        if kind == 4:
+        if kind == ComponentType.TEXT_INPUT:
             fields[custom_id] = component
             value = values.get(custom_id, component.get("value") or "")
             if validate:
                 _check_text_answer(component, value)
-            return {"type": 4, "id": component.get("id"), "custom_id": custom_id, "value": value}
+            return {
+                "type": ComponentType.TEXT_INPUT,
+                "id": component.get("id"),
+                "custom_id": custom_id,
+                "value": value,
+            }
         if kind in SELECT_TYPES:
             fields[custom_id] = component
             chosen = values.get(custom_id, [])
@@ -416,15 +504,15 @@ def modal_submission(
     submitted: list[dict[str, Any]] = []
     for component in modal.get("components", []):
         kind = component.get("type")
-        if kind == 1:
+        if kind == ComponentType.ACTION_ROW:
             children = [a for a in (answer(c) for c in component.get("components", [])) if a is not None]
-            submitted.append({"type": 1, "id": component.get("id"), "components": children})
-        elif kind == 18:
+            submitted.append({"type": kind, "id": component.get("id"), "components": children})
+        elif kind == ComponentType.LABEL:
             inner = answer(component.get("component") or {})
             if inner is not None:
-                submitted.append({"type": 18, "id": component.get("id"), "component": inner})
-        elif kind == 10:
-            submitted.append({"type": 10, "id": component.get("id")})
+                submitted.append({"type": kind, "id": component.get("id"), "component": inner})
+        elif kind == ComponentType.TEXT_DISPLAY:
+            submitted.append({"type": kind, "id": component.get("id")})
     if validate:
         unknown = [key for key in values if key not in fields]
         if unknown:
@@ -450,7 +538,7 @@ def check_select_values(component: dict[str, Any], chosen: list[str]) -> None:
     low, high = component.get("min_values", 1), component.get("max_values", 1)
     if component.get("required", True) and not low <= len(chosen) <= high:
         raise ClientRejected(f"select {label!r} needs between {low} and {high} values")
-    if component.get("type") == 3:
+    if component.get("type") == ComponentType.STRING_SELECT:
         allowed = [o["value"] for o in component.get("options", [])]
         bad = [v for v in chosen if v not in allowed]
         if bad:

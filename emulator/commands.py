@@ -13,26 +13,22 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.errors import DiscordHTTPError, field_error, invalid_form_body
-
-CHAT_INPUT = 1
-USER = 2
-MESSAGE = 3
-
-SUB_COMMAND = 1
-SUB_COMMAND_GROUP = 2
-STRING = 3
-INTEGER = 4
-BOOLEAN = 5
-USER_OPTION = 6
-CHANNEL = 7
-ROLE = 8
-MENTIONABLE = 9
-NUMBER = 10
-ATTACHMENT = 11
+from emulator.protocol import (
+    STRUCTURAL_OPTIONS,
+    ApplicationCommandType,
+    ApplicationIntegrationType,
+    ChannelType,
+    InteractionContextType,
+    OptionType,
+)
 
 MAX_SAFE_INTEGER = 2**53
 MAX_COMMAND_SIZE = 8000
-MAX_COMMANDS = {CHAT_INPUT: 100, USER: 15, MESSAGE: 15}
+MAX_COMMANDS = {
+    ApplicationCommandType.CHAT_INPUT: 100,
+    ApplicationCommandType.USER: 15,
+    ApplicationCommandType.MESSAGE: 15,
+}
 
 # Discord: ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$ ; Python's \w covers letters, digits and "_",
 # the explicit ranges add the Devanagari and Thai combining marks.
@@ -42,7 +38,7 @@ LOCALES = frozenset(
     "id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs el bg ru uk hi th "
     "zh-CN ja zh-TW ko".split()
 )
-CHANNEL_TYPES = frozenset({0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16})
+CHANNEL_TYPES = frozenset(ChannelType)
 
 Errors = dict[str, Any]
 
@@ -102,9 +98,9 @@ def _check_description(errors: Errors, path: list[str], value: Any) -> None:
 
 
 def _check_choice_value(errors: Errors, path: list[str], option_type: int, value: Any) -> None:
-    if option_type == STRING:
+    if option_type == OptionType.STRING:
         _check_length(errors, path, value, 1, 100)
-    elif option_type == INTEGER:
+    elif option_type == OptionType.INTEGER:
         if not _is_int(value):
             _add(errors, path, "NUMBER_TYPE_COERCE", f'Value "{value}" is not int.')
         elif abs(value) > MAX_SAFE_INTEGER:
@@ -123,7 +119,7 @@ def _check_option(errors: Errors, path: list[str], option: Any, depth: int) -> N
         _add(errors, path, "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")
         return
     option_type = option.get("type")
-    if not _is_int(option_type) or not SUB_COMMAND <= option_type <= ATTACHMENT:
+    if not _is_int(option_type) or option_type not in list(OptionType):
         _add(errors, [*path, "type"], "BASE_TYPE_CHOICES", "Value must be one of (1, 2, ..., 11).")
         return
     _check_name(errors, [*path, "name"], option.get("name"), chat_input=True)
@@ -146,7 +142,7 @@ def _check_option(errors: Errors, path: list[str], option: Any, depth: int) -> N
 
     choices = option.get("choices")
     if choices:
-        if option_type not in (STRING, INTEGER, NUMBER):
+        if option_type not in (OptionType.STRING, OptionType.INTEGER, OptionType.NUMBER):
             _add(
                 errors,
                 [*path, "choices"],
@@ -177,7 +173,7 @@ def _check_option(errors: Errors, path: list[str], option: Any, depth: int) -> N
                 )
                 _check_choice_value(errors, [*choice_path, "value"], option_type, choice.get("value"))
     if option.get("autocomplete"):
-        if option_type not in (STRING, INTEGER, NUMBER):
+        if option_type not in (OptionType.STRING, OptionType.INTEGER, OptionType.NUMBER):
             _add(
                 errors,
                 [*path, "autocomplete"],
@@ -196,14 +192,14 @@ def _check_option(errors: Errors, path: list[str], option: Any, depth: int) -> N
 
     channel_types = option.get("channel_types")
     if channel_types is not None:
-        if option_type != CHANNEL:
+        if option_type != OptionType.CHANNEL:
             _add(errors, [*path, "channel_types"], "APPLICATION_COMMAND_OPTION_INVALID", "Not allowed")
         elif not isinstance(channel_types, list) or any(t not in CHANNEL_TYPES for t in channel_types):
             _add(errors, [*path, "channel_types"], "BASE_TYPE_CHOICES", "Invalid channel type.")
 
     children = option.get("options")
-    if option_type in (SUB_COMMAND, SUB_COMMAND_GROUP):
-        if option_type == SUB_COMMAND_GROUP and depth > 0:
+    if option_type in STRUCTURAL_OPTIONS:
+        if option_type == OptionType.SUB_COMMAND_GROUP and depth > 0:
             _add(errors, [*path, "type"], "APPLICATION_COMMAND_OPTION_TYPE_INVALID", "Invalid option type")
         if children is not None:
             _check_options(errors, [*path, "options"], children, depth + 1, parent_type=option_type)
@@ -221,11 +217,11 @@ def _check_range(errors: Errors, path: list[str], option: dict[str, Any], option
     for key, value in (("min_value", min_value), ("max_value", max_value)):
         if value is None:
             continue
-        if option_type not in (INTEGER, NUMBER):
+        if option_type not in (OptionType.INTEGER, OptionType.NUMBER):
             _add(
                 errors, [*path, key], "APPLICATION_COMMAND_OPTION_INVALID", f"{key} is only valid for numbers"
             )
-        elif (option_type == INTEGER and not _is_int(value)) or not _is_number(value):
+        elif (option_type == OptionType.INTEGER and not _is_int(value)) or not _is_number(value):
             _add(errors, [*path, key], "NUMBER_TYPE_COERCE", f'Value "{value}" is not a valid number.')
         elif abs(value) > MAX_SAFE_INTEGER:
             _add(
@@ -246,7 +242,7 @@ def _check_range(errors: Errors, path: list[str], option: dict[str, Any], option
     for key, value, low in (("min_length", min_length, 0), ("max_length", max_length, 1)):
         if value is None:
             continue
-        if option_type != STRING:
+        if option_type != OptionType.STRING:
             _add(
                 errors, [*path, key], "APPLICATION_COMMAND_OPTION_INVALID", f"{key} is only valid for strings"
             )
@@ -272,9 +268,7 @@ def _check_options(
         return
     seen: set[str] = set()
     seen_optional = False
-    structural = [
-        o for o in options if isinstance(o, dict) and o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)
-    ]
+    structural = [o for o in options if isinstance(o, dict) and o.get("type") in STRUCTURAL_OPTIONS]
     if structural and len(structural) != len(options):
         _add(
             errors,
@@ -288,14 +282,14 @@ def _check_options(
         if not isinstance(option, dict):
             continue
         option_type = option.get("type")
-        if parent_type == SUB_COMMAND_GROUP and option_type != SUB_COMMAND:
+        if parent_type == OptionType.SUB_COMMAND_GROUP and option_type != OptionType.SUB_COMMAND:
             _add(
                 errors,
                 [*option_path, "type"],
                 "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
                 "Sub-command groups may only contain sub-commands",
             )
-        if parent_type == SUB_COMMAND and option_type in (SUB_COMMAND, SUB_COMMAND_GROUP):
+        if parent_type == OptionType.SUB_COMMAND and option_type in STRUCTURAL_OPTIONS:
             _add(
                 errors,
                 [*option_path, "type"],
@@ -312,7 +306,7 @@ def _check_options(
                     "Option names must be unique",
                 )
             seen.add(name)
-        if option_type not in (SUB_COMMAND, SUB_COMMAND_GROUP):
+        if option_type not in STRUCTURAL_OPTIONS:
             if option.get("required"):
                 if seen_optional:
                     _add(
@@ -354,11 +348,11 @@ def validate_command(command: Any) -> Errors:
     if not isinstance(command, dict):
         _add(errors, [], "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")
         return errors
-    command_type = command.get("type") or CHAT_INPUT
-    if not _is_int(command_type) or command_type not in (CHAT_INPUT, USER, MESSAGE):
+    command_type = command.get("type") or ApplicationCommandType.CHAT_INPUT
+    if not _is_int(command_type) or command_type not in list(ApplicationCommandType):
         _add(errors, ["type"], "BASE_TYPE_CHOICES", "Value must be one of (1, 2, 3).")
         return errors
-    chat_input = command_type == CHAT_INPUT
+    chat_input = command_type == ApplicationCommandType.CHAT_INPUT
     _check_name(errors, ["name"], command.get("name"), chat_input=chat_input)
     _check_localizations(
         errors,
@@ -402,7 +396,10 @@ def validate_command(command: Any) -> Errors:
     for key in ("dm_permission", "nsfw"):
         if command.get(key) is not None and not isinstance(command[key], bool):
             _add(errors, [key], "BASE_TYPE_BOOLEAN", "Must be either true or false.")
-    for key, allowed in (("contexts", {0, 1, 2}), ("integration_types", {0, 1})):
+    for key, allowed in (
+        ("contexts", {int(c) for c in InteractionContextType}),
+        ("integration_types", {int(t) for t in ApplicationIntegrationType}),
+    ):
         value = command.get(key)
         if value is None:
             continue
@@ -454,7 +451,7 @@ class CommandStore:
         self, guild_id: int | None, payload: dict[str, Any], previous: dict[str, Any] | None
     ) -> dict[str, Any]:
         """Turn a validated request body into the stored form, keeping id and version if unchanged."""
-        command_type = payload.get("type") or CHAT_INPUT
+        command_type = payload.get("type") or ApplicationCommandType.CHAT_INPUT
         permissions = payload.get("default_member_permissions")
         stored: dict[str, Any] = {
             "id": previous["id"] if previous else str(self._snowflake()),
@@ -488,7 +485,7 @@ class CommandStore:
         scope = self._scope(guild_id)
         if payload.get("id") is not None and int(payload["id"]) in scope:
             return scope[int(payload["id"])]
-        command_type = payload.get("type") or CHAT_INPUT
+        command_type = payload.get("type") or ApplicationCommandType.CHAT_INPUT
         for command in scope.values():
             if command["name"] == payload.get("name") and command["type"] == command_type:
                 return command
@@ -507,7 +504,7 @@ class CommandStore:
         seen: set[tuple[str, int]] = set()
         counts = dict.fromkeys(MAX_COMMANDS, 0)
         for index, command in enumerate(payload):
-            key = (command["name"], command.get("type") or CHAT_INPUT)
+            key = (command["name"], command.get("type") or ApplicationCommandType.CHAT_INPUT)
             if key in seen:
                 _add(
                     errors,
@@ -537,7 +534,7 @@ class CommandStore:
         if errors:
             raise invalid_form_body(errors)
         previous = self._find(guild_id, {**payload, "id": None})
-        command_type = payload.get("type") or CHAT_INPUT
+        command_type = payload.get("type") or ApplicationCommandType.CHAT_INPUT
         if previous is None:
             count = sum(1 for c in self._scope(guild_id).values() if c["type"] == command_type)
             if count >= MAX_COMMANDS[command_type]:

@@ -4,6 +4,10 @@ Frames are queued per session with their sequence number assigned synchronously,
 drains the queue to whichever socket the session currently has. That keeps dispatch order equal to
 call order (GUILD_CREATE before the INTERACTION_CREATE that follows it) and makes RESUME a matter of
 rewinding the writer to the client's last sequence number.
+
+A session is only sent the events its IDENTIFY intents asked for (``protocol.receives``), and
+without MESSAGE_CONTENT it gets other members' guild messages with their content blanked, as
+Discord does.
 """
 
 from __future__ import annotations
@@ -19,30 +23,50 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from emulator import permissions as perms
+from emulator.protocol import (
+    ALL_INTENTS,
+    PRIVILEGED_INTENTS,
+    GatewayCloseCode,
+    GatewayOpcode,
+    Intent,
+    receives,
+)
 
 if TYPE_CHECKING:
     from emulator.server import DiscordEmulator
 
 log = logging.getLogger(__name__)
 
-DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE_UPDATE, VOICE_STATE_UPDATE = 0, 1, 2, 3, 4
-RESUME, RECONNECT, REQUEST_GUILD_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 6, 7, 8, 9, 10, 11
-
 REPLAY_BUFFER = 2000  # already-sent dispatches kept per session for RESUME (unsent ones are never dropped)
+CONTENT_EVENTS = frozenset({"MESSAGE_CREATE", "MESSAGE_UPDATE"})
+CONTENT_FIELDS = ("content", "embeds", "attachments", "components", "poll")
 
 
 def _frame(op: int, data: Any = None, *, event: str | None = None, seq: int | None = None) -> str:
     return json.dumps({"op": op, "d": data, "s": seq, "t": event})
 
 
+def _without_content(data: dict[str, Any], bot_id: int) -> dict[str, Any]:
+    """A message as an app without MESSAGE_CONTENT sees it, unless it wrote it or is mentioned in it."""
+    author = (data.get("author") or {}).get("id")
+    mentioned = any(str(u.get("id")) == str(bot_id) for u in data.get("mentions") or [])
+    if author == str(bot_id) or mentioned or not any(data.get(key) for key in CONTENT_FIELDS):
+        return data
+    blanked = {key: value for key, value in data.items() if key != "poll"}
+    blanked.update(content="", embeds=[], attachments=[], components=[])
+    return blanked
+
+
 class GatewaySession:
     """One IDENTIFYed session: survives socket drops until the client closes it or RESUME fails."""
 
-    def __init__(self, session_id: str, intents: int, shard: tuple[int, int] | None) -> None:
+    def __init__(
+        self, session_id: str, intents: int, shard: tuple[int, int] | None, *, bot_id: int = 0
+    ) -> None:
         self.session_id = session_id
         self.intents = intents
         self.shard = shard
+        self.bot_id = bot_id
         self.seq = 0
         self.sent = 0
         self.buffer: deque[dict[str, Any]] = deque()
@@ -63,10 +87,20 @@ class GatewaySession:
         shard_id, shard_count = self.shard
         return (guild_id >> 22) % shard_count == shard_id
 
-    def dispatch(self, event: str, data: dict[str, Any]) -> int:
-        """Queue a dispatch; it reaches the socket (now or after RESUME) in call order."""
+    def wants(self, event: str, *, dm: bool = False) -> bool:
+        """Whether this session's intents ask for ``event`` (from a guild, or from a DM when ``dm``)."""
+        return receives(self.intents, event, in_guild=not dm)
+
+    def dispatch(self, event: str, data: dict[str, Any], *, dm: bool = False) -> int | None:
+        """Queue a dispatch if the session's intents ask for it; it reaches the socket (now or after
+        RESUME) in call order. Returns its sequence number, or None when the intents filtered it out.
+        """
+        if not self.wants(event, dm=dm):
+            return None
+        if event in CONTENT_EVENTS and not dm and not self.intents & Intent.MESSAGE_CONTENT:
+            data = _without_content(data, self.bot_id)
         self.seq += 1
-        self.buffer.append({"op": DISPATCH, "d": data, "s": self.seq, "t": event})
+        self.buffer.append({"op": GatewayOpcode.DISPATCH, "d": data, "s": self.seq, "t": event})
         self._flushed.clear()
         self._wakeup.set()
         return self.seq
@@ -153,16 +187,24 @@ class Gateway:
                 return session
         return None
 
-    def broadcast(
-        self, event: str, data: dict[str, Any], *, guild_id: int | None, intent: int | None
-    ) -> None:
-        """Dispatch to every live session that covers the guild and asked for ``intent``."""
+    def broadcast(self, event: str, data: dict[str, Any], *, guild_id: int | None) -> int:
+        """Dispatch to every live session that covers the guild (None: a DM) and whose intents ask for
+        the event. Returns how many sessions it was queued for."""
+        queued = 0
         for session in self.live_sessions():
             if guild_id is not None and not session.covers(guild_id):
                 continue
-            if intent is not None and not session.intents & intent:
-                continue
-            session.dispatch(event, data)
+            if guild_id is None and session.shard is not None and session.shard[0] != 0:
+                continue  # DMs go to shard 0 only
+            if session.dispatch(event, data, dm=guild_id is None) is not None:
+                queued += 1
+        return queued
+
+    async def wait_flushed(self) -> None:
+        """Wait until every connected session has written out everything queued for it."""
+        for session in self.live_sessions():
+            if session.connected:
+                await session.wait_flushed()
 
     # -- connection handling ---------------------------------------------------------------------
 
@@ -171,50 +213,58 @@ class Gateway:
         await ws.prepare(request)
         version = request.query.get("v", "10")
         if version != "10":
-            await ws.close(code=4012, message=b"Invalid API version")
+            await ws.close(code=GatewayCloseCode.INVALID_API_VERSION, message=b"Invalid API version")
             return ws
         if request.query.get("encoding", "json") != "json":
-            await ws.close(code=4002, message=b"Only encoding=json is emulated")
+            await ws.close(code=GatewayCloseCode.DECODE_ERROR, message=b"Only encoding=json is emulated")
             return ws
         self._sockets.add(ws)
         self.idle.clear()
         session: GatewaySession | None = None
         interval_ms = int(self.emu.heartbeat_interval * 1000)
+        acks: set[asyncio.Task[None]] = set()
         try:
-            await ws.send_str(_frame(HELLO, {"heartbeat_interval": interval_ms, "_trace": ["emulator"]}))
+            hello = {"heartbeat_interval": interval_ms, "_trace": ["emulator"]}
+            await ws.send_str(_frame(GatewayOpcode.HELLO, hello))
             async for message in ws:
                 if message.type != WSMsgType.TEXT:
-                    await ws.close(code=4002, message=b"Decode error")
+                    await ws.close(code=GatewayCloseCode.DECODE_ERROR, message=b"Decode error")
                     break
                 try:
                     payload = json.loads(message.data)
                     op, data = payload["op"], payload.get("d")
                 except (ValueError, KeyError, TypeError):
-                    await ws.close(code=4002, message=b"Decode error")
+                    await ws.close(code=GatewayCloseCode.DECODE_ERROR, message=b"Decode error")
                     break
-                if op == HEARTBEAT:
-                    await ws.send_str(_frame(HEARTBEAT_ACK))
-                elif op in (IDENTIFY, RESUME):
+                if op == GatewayOpcode.HEARTBEAT:
+                    ack = asyncio.create_task(self._acknowledge(ws), name="emulator-gateway-heartbeat-ack")
+                    acks.add(ack)
+                    ack.add_done_callback(acks.discard)
+                elif op in (GatewayOpcode.IDENTIFY, GatewayOpcode.RESUME):
                     if session is not None:
-                        await ws.close(code=4005, message=b"Already authenticated")
+                        await ws.close(
+                            code=GatewayCloseCode.ALREADY_AUTHENTICATED, message=b"Already authenticated"
+                        )
                         break
-                    if op == IDENTIFY:
+                    if op == GatewayOpcode.IDENTIFY:
                         session = await self._identify(ws, data)
                     else:
                         session = await self._resume(ws, data)
                     if ws.closed:
                         break
                 elif session is None:
-                    await ws.close(code=4003, message=b"Not authenticated")
+                    await ws.close(code=GatewayCloseCode.NOT_AUTHENTICATED, message=b"Not authenticated")
                     break
-                elif op in (PRESENCE_UPDATE, VOICE_STATE_UPDATE):
+                elif op in (GatewayOpcode.PRESENCE_UPDATE, GatewayOpcode.VOICE_STATE_UPDATE):
                     continue
-                elif op == REQUEST_GUILD_MEMBERS:
+                elif op == GatewayOpcode.REQUEST_GUILD_MEMBERS:
                     self._request_members(session, data)
                 else:
-                    await ws.close(code=4001, message=b"Unknown opcode")
+                    await ws.close(code=GatewayCloseCode.UNKNOWN_OPCODE, message=b"Unknown opcode")
                     break
         finally:
+            for ack in list(acks):
+                ack.cancel()
             self._sockets.discard(ws)
             dropped_by_us = ws in self._dropped
             self._dropped.discard(ws)
@@ -231,17 +281,29 @@ class Gateway:
             self._notify()
         return ws
 
+    async def _acknowledge(self, ws: web.WebSocketResponse) -> None:
+        """Answer a heartbeat a moment later, as a network round trip would.
+
+        discord.py's keep-alive thread notes when it sent a heartbeat only after the send returned;
+        an ACK that arrives before that is measured against the previous heartbeat, and it warns
+        "Can't keep up, websocket is 41s behind". Real Discord is never that quick.
+        """
+        await asyncio.sleep(min(self.emu.heartbeat_ack_delay, self.emu.heartbeat_interval / 4))
+        if not ws.closed:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await ws.send_str(_frame(GatewayOpcode.HEARTBEAT_ACK))
+
     async def _identify(self, ws: web.WebSocketResponse, data: Any) -> GatewaySession | None:
         emu = self.emu
         if not isinstance(data, dict) or data.get("token") != emu.token:
-            await ws.close(code=4004, message=b"Authentication failed")
+            await ws.close(code=GatewayCloseCode.AUTHENTICATION_FAILED, message=b"Authentication failed")
             return None
         intents = data.get("intents")
-        if not isinstance(intents, int) or intents < 0 or intents & ~perms.ALL_INTENTS:
-            await ws.close(code=4013, message=b"Invalid intent(s)")
+        if not isinstance(intents, int) or intents < 0 or intents & ~ALL_INTENTS:
+            await ws.close(code=GatewayCloseCode.INVALID_INTENTS, message=b"Invalid intent(s)")
             return None
-        if intents & perms.PRIVILEGED_INTENTS & ~emu.privileged_intents:
-            await ws.close(code=4014, message=b"Disallowed intent(s)")
+        if intents & PRIVILEGED_INTENTS & ~emu.privileged_intents:
+            await ws.close(code=GatewayCloseCode.DISALLOWED_INTENTS, message=b"Disallowed intent(s)")
             return None
         shard = data.get("shard")
         if shard is not None:
@@ -252,9 +314,11 @@ class Gateway:
                 and 0 <= shard[0] < shard[1]
             )
             if not valid:
-                await ws.close(code=4010, message=b"Invalid shard")
+                await ws.close(code=GatewayCloseCode.INVALID_SHARD, message=b"Invalid shard")
                 return None
-        session = GatewaySession(secrets.token_hex(16), intents, tuple(shard) if shard else None)
+        session = GatewaySession(
+            secrets.token_hex(16), intents, tuple(shard) if shard else None, bot_id=emu.bot_user.id
+        )
         self.sessions[session.session_id] = session
         session.attach(ws, 0)
         guilds = [g for g in emu.guilds.values() if session.covers(g.id)]
@@ -278,7 +342,7 @@ class Gateway:
         if session.shard is not None:
             ready["shard"] = list(session.shard)
         session.dispatch("READY", ready)
-        if intents & perms.INTENT_GUILDS:
+        if session.wants("GUILD_CREATE"):
             for guild in guilds:
                 session.dispatch("GUILD_CREATE", guild.payload())
         await session.wait_flushed()
@@ -302,7 +366,7 @@ class Gateway:
             or not session.attach(ws, seq)
         ):
             log.info("gateway RESUME refused for session %s", data.get("session_id"))
-            await ws.send_str(_frame(INVALID_SESSION, False))
+            await ws.send_str(_frame(GatewayOpcode.INVALID_SESSION, False))
             return None
         self.resume_count += 1
         session.dispatch("RESUMED", {"_trace": ["emulator"]})
@@ -340,7 +404,7 @@ class Gateway:
 
     # -- test controls ---------------------------------------------------------------------------
 
-    async def drop(self, code: int = 4000) -> None:
+    async def drop(self, code: int = GatewayCloseCode.UNKNOWN_ERROR) -> None:
         """Close every socket without ending sessions, as a network hiccup would."""
         self.ready.clear()
         for ws in list(self._sockets):
@@ -353,7 +417,7 @@ class Gateway:
         self.ready.clear()
         for ws in list(self._sockets):
             with contextlib.suppress(ConnectionError):
-                await ws.send_str(_frame(RECONNECT))
+                await ws.send_str(_frame(GatewayOpcode.RECONNECT))
 
     async def close(self) -> None:
         for session in self.sessions.values():

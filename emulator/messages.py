@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator.errors import DiscordHTTPError, empty_message, invalid_form_body
-from emulator.models import (
-    FLAG_EPHEMERAL,
-    FLAG_IS_COMPONENTS_V2,
-    FLAG_IS_VOICE_MESSAGE,
-    FLAG_SUPPRESS_EMBEDS,
-    FLAG_SUPPRESS_NOTIFICATIONS,
-    EmuGuild,
-    EmuRole,
-    EmuUser,
+from emulator.models import EmuGuild, EmuRole, EmuUser
+from emulator.protocol import (
+    SELECT_TYPES,
+    ButtonStyle,
+    ComponentType,
+    MessageFlag,
+    OptionType,
+    TextInputStyle,
 )
 
 MAX_CONTENT = 2000
@@ -30,16 +29,31 @@ MAX_EMBED_TOTAL = 6000
 MAX_FILES = 10
 MAX_FILE_SIZE = 10 * 1024 * 1024  # attachment_size_limit of a guild without boosts
 CREATE_FLAGS = (
-    FLAG_SUPPRESS_EMBEDS
-    | FLAG_EPHEMERAL
-    | FLAG_SUPPRESS_NOTIFICATIONS
-    | FLAG_IS_VOICE_MESSAGE
-    | FLAG_IS_COMPONENTS_V2
+    MessageFlag.SUPPRESS_EMBEDS
+    | MessageFlag.EPHEMERAL
+    | MessageFlag.SUPPRESS_NOTIFICATIONS
+    | MessageFlag.IS_VOICE_MESSAGE
+    | MessageFlag.IS_COMPONENTS_V2
 )
-EDIT_FLAGS = FLAG_SUPPRESS_EMBEDS | FLAG_EPHEMERAL | FLAG_IS_COMPONENTS_V2
-SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
-V2_TOP_LEVEL = frozenset({1, 9, 10, 12, 13, 14, 17})
-MODAL_LABEL_CHILDREN = frozenset({3, 4, 5, 6, 7, 8, 19, 21, 22, 23})
+EDIT_FLAGS = MessageFlag.SUPPRESS_EMBEDS | MessageFlag.EPHEMERAL | MessageFlag.IS_COMPONENTS_V2
+V2_TOP_LEVEL = frozenset(
+    {
+        ComponentType.ACTION_ROW,
+        ComponentType.SECTION,
+        ComponentType.TEXT_DISPLAY,
+        ComponentType.MEDIA_GALLERY,
+        ComponentType.FILE,
+        ComponentType.SEPARATOR,
+        ComponentType.CONTAINER,
+    }
+)
+MODAL_LABEL_CHILDREN = SELECT_TYPES | {
+    ComponentType.TEXT_INPUT,
+    ComponentType.FILE_UPLOAD,
+    ComponentType.RADIO_GROUP,
+    ComponentType.CHECKBOX_GROUP,
+    ComponentType.CHECKBOX,
+}
 
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
@@ -184,11 +198,11 @@ def _check_allowed_mentions(errors: _Collector, allowed: Any) -> None:
 
 def _check_button(errors: _Collector, path: list[str], button: dict[str, Any]) -> None:
     style = button.get("style")
-    if not isinstance(style, int) or not 1 <= style <= 6:
+    if style not in list(ButtonStyle):
         errors.add([*path, "style"], "BASE_TYPE_CHOICES", "Value must be one of (1, 2, 3, 4, 5, 6).")
         return
     errors.max_length([*path, "label"], button.get("label"), 80)
-    if style == 5:
+    if style == ButtonStyle.LINK:
         if not button.get("url"):
             errors.add([*path, "url"], "BUTTON_COMPONENT_URL_REQUIRED", "A url is required")
         if button.get("custom_id") is not None:
@@ -197,7 +211,7 @@ def _check_button(errors: _Collector, path: list[str], button: dict[str, Any]) -
                 "BUTTON_COMPONENT_CUSTOM_ID_CANNOT_HAVE_URL",
                 "Link buttons cannot have a custom_id",
             )
-    elif style == 6:
+    elif style == ButtonStyle.PREMIUM:
         if not button.get("sku_id"):
             errors.add([*path, "sku_id"], "BASE_TYPE_REQUIRED", "This field is required")
     else:
@@ -222,7 +236,7 @@ def _check_select(errors: _Collector, path: list[str], select: dict[str, Any]) -
             "SELECT_COMPONENT_MIN_GREATER_THAN_MAX",
             "min_values must not exceed max_values",
         )
-    if select.get("type") == 3:
+    if select.get("type") == ComponentType.STRING_SELECT:
         options = select.get("options")
         if not isinstance(options, list) or not 1 <= len(options) <= 25:
             errors.add([*path, "options"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 25 in length.")
@@ -252,11 +266,11 @@ def _check_action_row(errors: _Collector, path: list[str], row: dict[str, Any]) 
         )
     for index, child in enumerate(children):
         child_path = [*path, "components", str(index)]
-        if not isinstance(child, dict) or child.get("type") not in ({2} | SELECT_TYPES):
+        if not isinstance(child, dict) or child.get("type") not in ({ComponentType.BUTTON} | SELECT_TYPES):
             errors.add(
                 [*child_path, "type"], "COMPONENT_TYPE_INVALID", "Invalid component type in an action row"
             )
-        elif child["type"] == 2:
+        elif child["type"] == ComponentType.BUTTON:
             _check_button(errors, child_path, child)
         else:
             _check_select(errors, child_path, child)
@@ -279,21 +293,21 @@ def _check_components(errors: _Collector, components: Any, flags: int) -> None:
     if not isinstance(components, list):
         errors.add(["components"], "BASE_TYPE_ARRAY", "Must be an array.")
         return
-    if flags & FLAG_IS_COMPONENTS_V2:
+    if flags & MessageFlag.IS_COMPONENTS_V2:
         if sum(1 for _ in _walk(components)) > 40:
             errors.add(["components"], "BASE_TYPE_MAX_LENGTH", "Must be 40 or fewer in total components.")
         for index, component in enumerate(components):
             path = ["components", str(index)]
             if not isinstance(component, dict) or component.get("type") not in V2_TOP_LEVEL:
                 errors.add([*path, "type"], "COMPONENT_TYPE_INVALID", "Invalid top-level component type")
-            elif component["type"] == 1:
+            elif component["type"] == ComponentType.ACTION_ROW:
                 _check_action_row(errors, path, component)
     else:
         if len(components) > 5:
             errors.add(["components"], "BASE_TYPE_MAX_LENGTH", "Must be 5 or fewer in length.")
         for index, component in enumerate(components):
             path = ["components", str(index)]
-            if not isinstance(component, dict) or component.get("type") != 1:
+            if not isinstance(component, dict) or component.get("type") != ComponentType.ACTION_ROW:
                 errors.add(
                     [*path, "type"],
                     "COMPONENT_TYPE_INVALID",
@@ -340,9 +354,9 @@ def validate_message_body(
     allowed_flags = EDIT_FLAGS if edit else CREATE_FLAGS
     if flags & ~allowed_flags:
         errors.add(["flags"], "MESSAGE_FLAGS_INVALID", "Invalid message flags")
-    effective_flags = flags | ((current or {}).get("flags", 0) & FLAG_IS_COMPONENTS_V2)
+    effective_flags = flags | ((current or {}).get("flags", 0) & MessageFlag.IS_COMPONENTS_V2)
     _check_components(errors, body.get("components"), effective_flags)
-    if effective_flags & FLAG_IS_COMPONENTS_V2 and (body.get("content") or body.get("embeds")):
+    if effective_flags & MessageFlag.IS_COMPONENTS_V2 and (body.get("content") or body.get("embeds")):
         errors.add(
             ["content"],
             "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
@@ -407,9 +421,10 @@ def validate_modal(data: Any, prefix: Iterable[str] = ("data",)) -> None:
     for index, component in enumerate(components):
         path = ["components", str(index)]
         kind = component.get("type") if isinstance(component, dict) else None
-        if kind == 1:
+        if kind == ComponentType.ACTION_ROW:
             children = component.get("components")
-            if not isinstance(children, list) or len(children) != 1 or children[0].get("type") != 4:
+            text_input = ComponentType.TEXT_INPUT
+            if not isinstance(children, list) or len(children) != 1 or children[0].get("type") != text_input:
                 errors.add(
                     [*path, "components"],
                     "MODAL_ACTION_ROW_INVALID",
@@ -417,17 +432,17 @@ def validate_modal(data: Any, prefix: Iterable[str] = ("data",)) -> None:
                 )
             else:
                 _check_text_input(errors, [*path, "components", "0"], children[0], in_label=False)
-        elif kind == 18:
+        elif kind == ComponentType.LABEL:
             errors.max_length([*path, "label"], component.get("label"), 45, required=True)
             errors.max_length([*path, "description"], component.get("description"), 100)
             child = component.get("component")
             if not isinstance(child, dict) or child.get("type") not in MODAL_LABEL_CHILDREN:
                 errors.add([*path, "component"], "COMPONENT_TYPE_INVALID", "Invalid component inside a label")
-            elif child["type"] == 4:
+            elif child["type"] == ComponentType.TEXT_INPUT:
                 _check_text_input(errors, [*path, "component"], child, in_label=True)
             elif child["type"] in SELECT_TYPES:
                 _check_select(errors, [*path, "component"], child)
-        elif kind == 10:
+        elif kind == ComponentType.TEXT_DISPLAY:
             errors.max_length([*path, "content"], component.get("content"), 4000, required=True)
         else:
             errors.add([*path, "type"], "COMPONENT_TYPE_INVALID", "Invalid component type for a modal")
@@ -447,7 +462,7 @@ def _check_text_input(
     errors: _Collector, path: list[str], text_input: dict[str, Any], *, in_label: bool
 ) -> None:
     errors.max_length([*path, "custom_id"], text_input.get("custom_id"), 100, required=True)
-    if text_input.get("style") not in (1, 2):
+    if text_input.get("style") not in list(TextInputStyle):
         errors.add([*path, "style"], "BASE_TYPE_CHOICES", "Value must be one of (1, 2).")
     if in_label:
         if text_input.get("label") is not None:
@@ -489,12 +504,12 @@ def validate_autocomplete(
         if not isinstance(name, str) or not 1 <= len(name) <= 100:
             errors.add([*path, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
         value = choice.get("value")
-        if option_type == 3:
+        if option_type == OptionType.STRING:
             if not isinstance(value, str) or len(value) > 100:
                 errors.add(
                     [*path, "value"], "BASE_TYPE_MAX_LENGTH", "Must be a string of 100 or fewer in length."
                 )
-        elif option_type == 4:
+        elif option_type == OptionType.INTEGER:
             if not isinstance(value, int) or isinstance(value, bool):
                 errors.add([*path, "value"], "NUMBER_TYPE_COERCE", f'Value "{value}" is not int.')
         elif not isinstance(value, int | float) or isinstance(value, bool):

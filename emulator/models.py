@@ -14,40 +14,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from emulator import permissions as perms
+from emulator.protocol import ChannelType, InteractionCallbackType, InteractionType, MessageFlag
 
 if TYPE_CHECKING:
     from emulator.errors import DiscordHTTPError
     from emulator.messages import UploadedFile
 
 DISCORD_EPOCH_MS = 1420070400000
-
-# Message flags
-FLAG_SUPPRESS_EMBEDS = 1 << 2
-FLAG_EPHEMERAL = 1 << 6
-FLAG_LOADING = 1 << 7
-FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
-FLAG_IS_VOICE_MESSAGE = 1 << 13
-FLAG_IS_COMPONENTS_V2 = 1 << 15
-
-# Interaction types
-PING = 1
-APPLICATION_COMMAND = 2
-MESSAGE_COMPONENT = 3
-APPLICATION_COMMAND_AUTOCOMPLETE = 4
-MODAL_SUBMIT = 5
-
-# Interaction callback types
-PONG = 1
-CHANNEL_MESSAGE_WITH_SOURCE = 4
-DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE = 5
-DEFERRED_UPDATE_MESSAGE = 6
-UPDATE_MESSAGE = 7
-APPLICATION_COMMAND_AUTOCOMPLETE_RESULT = 8
-MODAL = 9
-
-# Channel types
-GUILD_TEXT = 0
-DM = 1
 
 
 class SnowflakeFactory:
@@ -149,7 +122,7 @@ class EmuChannel:
     id: int
     name: str
     guild_id: int | None
-    type: int = GUILD_TEXT
+    type: int = ChannelType.GUILD_TEXT
     position: int = 0
     nsfw: bool = False
     topic: str | None = None
@@ -160,10 +133,10 @@ class EmuChannel:
         return f"<#{self.id}>"
 
     def payload(self) -> dict[str, Any]:
-        if self.type == DM:
+        if self.type == ChannelType.DM:
             return {
                 "id": str(self.id),
-                "type": DM,
+                "type": ChannelType.DM,
                 "last_message_id": None,
                 "flags": 0,
                 "recipients": [user.payload() for user in self.recipients],
@@ -323,6 +296,20 @@ class EmuFile:
     description: str | None = None
 
 
+@dataclass(frozen=True)
+class Unresolved:
+    """A user, role, channel or mentionable option value sent as a bare id, with nothing about it in
+    the interaction's ``data.resolved``: what a modified client can send (only with
+    ``invoke(..., validate=False)``). discord.py then hands the bot a ``discord.Object`` instead
+    of a ``Member``, ``Role`` or channel, whether or not the id belongs to anybody.
+
+    ``Unresolved(alice.id)`` or ``Unresolved(1234)``; to send text that is not a snowflake at all,
+    pass the ``str`` itself (``"abc"``, ``"-5"``, ``"¹²³"``).
+    """
+
+    id: int | str
+
+
 @dataclass(eq=False)
 class EmuAttachment:
     id: int
@@ -394,11 +381,11 @@ class EmuMessage:
 
     @property
     def ephemeral(self) -> bool:
-        return bool(self.flags & FLAG_EPHEMERAL)
+        return bool(self.flags & MessageFlag.EPHEMERAL)
 
     @property
     def loading(self) -> bool:
-        return bool(self.flags & FLAG_LOADING)
+        return bool(self.flags & MessageFlag.LOADING)
 
     def find_component(self, custom_id: str) -> dict[str, Any] | None:
         return find_component(self.components, custom_id)
@@ -428,7 +415,7 @@ class EmuMessage:
             data["application_id"] = str(self.application_id)
         if self.interaction is not None:
             data["interaction_metadata"] = self.interaction.metadata(self)
-            if self.interaction.type == APPLICATION_COMMAND:
+            if self.interaction.type == InteractionType.APPLICATION_COMMAND:
                 data["interaction"] = {
                     "id": str(self.interaction.id),
                     "type": self.interaction.type,
@@ -486,7 +473,10 @@ class InteractionResult:
 
     @property
     def deferred(self) -> bool:
-        return self.response_type in (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, DEFERRED_UPDATE_MESSAGE)
+        return self.response_type in (
+            InteractionCallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+            InteractionCallbackType.DEFERRED_UPDATE_MESSAGE,
+        )
 
     @property
     def message(self) -> EmuMessage | None:
@@ -509,14 +499,14 @@ class InteractionResult:
             "user": self.user.payload(),
             "authorizing_integration_owners": self.payload.get("authorizing_integration_owners", {}),
         }
-        if self.type == APPLICATION_COMMAND:
+        if self.type == InteractionType.APPLICATION_COMMAND:
             data["name"] = self.command_name
             data["command_type"] = self.command_type
         if not message.is_original and self.original is not None:
             data["original_response_message_id"] = str(self.original.id)
-        if self.type == MESSAGE_COMPONENT and self.source_message is not None:
+        if self.type == InteractionType.MESSAGE_COMPONENT and self.source_message is not None:
             data["interacted_message_id"] = str(self.source_message.id)
-        if self.type == MODAL_SUBMIT and self.parent is not None:
+        if self.type == InteractionType.MODAL_SUBMIT and self.parent is not None:
             data["triggering_interaction_metadata"] = self.parent.metadata(message)
         return data
 

@@ -1,6 +1,11 @@
-"""Permission and intent bit values, kept here so the emulator does not need discord.py at runtime."""
+"""Permission bits and application flags, kept here so the emulator does not need discord.py at runtime.
+
+Intents and the other protocol numbers are in ``protocol.py``.
+"""
 
 from __future__ import annotations
+
+from emulator.protocol import Intent
 
 CREATE_INSTANT_INVITE = 1 << 0
 ADMINISTRATOR = 1 << 3
@@ -68,17 +73,6 @@ DEFAULT_BOT_PERMISSIONS = (
     | USE_APPLICATION_COMMANDS
 )
 
-# Gateway intents
-INTENT_GUILDS = 1 << 0
-INTENT_GUILD_MEMBERS = 1 << 1
-INTENT_GUILD_PRESENCES = 1 << 8
-INTENT_GUILD_MESSAGES = 1 << 9
-INTENT_DIRECT_MESSAGES = 1 << 12
-INTENT_MESSAGE_CONTENT = 1 << 15
-PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESSAGE_CONTENT
-#: Every intent bit Discord defines; anything outside is an invalid IDENTIFY (close 4013).
-ALL_INTENTS = 53608447
-
 # Application flags announcing which privileged intents the app may use ("limited": < 100 guilds).
 APP_FLAG_GATEWAY_PRESENCE_LIMITED = 1 << 13
 APP_FLAG_GATEWAY_GUILD_MEMBERS_LIMITED = 1 << 15
@@ -89,10 +83,10 @@ APP_FLAG_APPLICATION_COMMAND_BADGE = 1 << 23
 def application_flags(privileged_intents: int) -> int:
     """Application flags matching the privileged intents the app has been granted."""
     flags = APP_FLAG_APPLICATION_COMMAND_BADGE
-    if privileged_intents & INTENT_GUILD_PRESENCES:
+    if privileged_intents & Intent.GUILD_PRESENCES:
         flags |= APP_FLAG_GATEWAY_PRESENCE_LIMITED
-    if privileged_intents & INTENT_GUILD_MEMBERS:
+    if privileged_intents & Intent.GUILD_MEMBERS:
         flags |= APP_FLAG_GATEWAY_GUILD_MEMBERS_LIMITED
-    if privileged_intents & INTENT_MESSAGE_CONTENT:
+    if privileged_intents & Intent.MESSAGE_CONTENT:
         flags |= APP_FLAG_GATEWAY_MESSAGE_CONTENT_LIMITED
     return flags

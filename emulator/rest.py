@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from email.message import Message
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
@@ -36,23 +37,9 @@ from emulator.messages import (
     validate_message_body,
     validate_modal,
 )
-from emulator.models import (
-    APPLICATION_COMMAND,
-    APPLICATION_COMMAND_AUTOCOMPLETE,
-    APPLICATION_COMMAND_AUTOCOMPLETE_RESULT,
-    CHANNEL_MESSAGE_WITH_SOURCE,
-    DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
-    DEFERRED_UPDATE_MESSAGE,
-    FLAG_EPHEMERAL,
-    FLAG_LOADING,
-    MESSAGE_COMPONENT,
-    MODAL,
-    MODAL_SUBMIT,
-    UPDATE_MESSAGE,
-    EmuMessage,
-    InteractionResult,
-    RecordedRequest,
-)
+from emulator.models import EmuMessage, InteractionResult, RecordedRequest
+from emulator.protocol import InteractionCallbackType as Callback
+from emulator.protocol import InteractionType, MessageFlag
 
 if TYPE_CHECKING:
     from emulator.server import DiscordEmulator
@@ -85,6 +72,18 @@ def json_response(data: Any, status: int = 200) -> web.Response:
 
 def no_content() -> web.Response:
     return web.Response(status=204)
+
+
+def media_type(content_type: str | None) -> tuple[str, str | None]:
+    """``"text/plain; charset=utf-8"`` → ("text/plain", "utf-8"); anything unreadable is plain bytes.
+
+    aiohttp takes the two apart (a charset inside ``content_type`` is refused), as HTTP does.
+    """
+    header = Message()
+    header["Content-Type"] = content_type or ""
+    if "/" not in (content_type or "").partition(";")[0]:
+        return "application/octet-stream", None
+    return header.get_content_type(), header.get_content_charset()
 
 
 def _truthy(value: str | None) -> bool:
@@ -157,7 +156,9 @@ class RestAPI:
             Route("GET", guild_commands, self.list_commands),
             Route("PUT", guild_commands, self.bulk_commands),
             Route("POST", guild_commands, self.create_command),
-            Route("GET", guild_commands + "/permissions", self.command_permissions),
+            Route("GET", guild_commands + "/permissions", self.list_command_permissions),
+            Route("GET", guild_commands + "/{command_id}/permissions", self.get_command_permissions),
+            Route("PUT", guild_commands + "/{command_id}/permissions", self.put_command_permissions),
             Route("GET", guild_commands + "/{command_id}", self.get_command),
             Route("PATCH", guild_commands + "/{command_id}", self.edit_command),
             Route("DELETE", guild_commands + "/{command_id}", self.delete_command),
@@ -182,7 +183,12 @@ class RestAPI:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         if request.method == "GET" and path.startswith("/attachments/"):
-            return self.get_attachment(path)
+            try:
+                return self.get_attachment(path)
+            except Exception as exc:  # an emulator bug, like below
+                log.exception("emulator: internal error on GET %s", path)
+                self.emu.internal_errors.append(exc)
+                return web.Response(status=500, text="Internal Server Error")
         if not path.startswith(API_PREFIX + "/"):
             log.warning("emulator: unhandled request %s %s", request.method, path)
             return json_response(not_found().body(), 404)
@@ -233,9 +239,8 @@ class RestAPI:
         if attachment is None:
             log.warning("emulator: unknown attachment %s", path)
             return web.Response(status=404, text="Not Found")
-        return web.Response(
-            body=attachment.data, content_type=attachment.content_type or "application/octet-stream"
-        )
+        kind, charset = media_type(attachment.content_type)
+        return web.Response(body=attachment.data, content_type=kind, charset=charset)
 
     # -- login / gateway -------------------------------------------------------------------------
 
@@ -336,11 +341,28 @@ class RestAPI:
         self.emu.commands.delete(self._scope(application_id, guild_id), self._command_id(command_id))
         return no_content()
 
-    async def command_permissions(
+    async def list_command_permissions(
         self, record: RecordedRequest, application_id: str, guild_id: str
     ) -> web.Response:
+        guild = self.emu.guilds[self._scope(application_id, guild_id) or 0]
+        return json_response(self.emu.command_permissions(guild))
+
+    async def get_command_permissions(
+        self, record: RecordedRequest, application_id: str, guild_id: str, command_id: str
+    ) -> web.Response:
+        guild = self.emu.guilds[self._scope(application_id, guild_id) or 0]
+        wanted = self._command_id(command_id)
+        found = next((p for p in self.emu.command_permissions(guild) if int(p["id"]) == wanted), None)
+        if found is None:
+            raise DiscordHTTPError(404, 10066, "Unknown application command permissions")
+        return json_response(found)
+
+    async def put_command_permissions(
+        self, record: RecordedRequest, application_id: str, guild_id: str, command_id: str
+    ) -> web.Response:
+        # Only a server admin's OAuth2 Bearer token may change them (Server Settings › Integrations).
         self._scope(application_id, guild_id)
-        return json_response([])
+        raise DiscordHTTPError(403, 20001, "Bots cannot use this endpoint")
 
     # -- interaction responses -------------------------------------------------------------------
 
@@ -349,23 +371,17 @@ class RestAPI:
 
     @staticmethod
     def _allowed_callbacks(result: InteractionResult) -> set[int]:
-        if result.type == APPLICATION_COMMAND:
-            return {CHANNEL_MESSAGE_WITH_SOURCE, DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, MODAL}
-        if result.type == MESSAGE_COMPONENT:
-            return {
-                CHANNEL_MESSAGE_WITH_SOURCE,
-                DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
-                DEFERRED_UPDATE_MESSAGE,
-                UPDATE_MESSAGE,
-                MODAL,
-            }
-        if result.type == APPLICATION_COMMAND_AUTOCOMPLETE:
-            return {APPLICATION_COMMAND_AUTOCOMPLETE_RESULT}
-        if result.type == MODAL_SUBMIT:
-            allowed = {CHANNEL_MESSAGE_WITH_SOURCE, DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE}
-            if result.source_message is not None:
-                allowed |= {DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE}
-            return allowed
+        answers = {Callback.CHANNEL_MESSAGE_WITH_SOURCE, Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE}
+        updates = {Callback.DEFERRED_UPDATE_MESSAGE, Callback.UPDATE_MESSAGE}
+        if result.type == InteractionType.APPLICATION_COMMAND:
+            return answers | {Callback.MODAL}
+        if result.type == InteractionType.MESSAGE_COMPONENT:
+            return answers | updates | {Callback.MODAL}
+        if result.type == InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE:
+            return {Callback.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT}
+        if result.type == InteractionType.MODAL_SUBMIT:
+            # A modal opened from a button may update that button's message instead of answering.
+            return answers | updates if result.source_message is not None else answers
         return set()
 
     async def callback(
@@ -406,7 +422,7 @@ class RestAPI:
                 }
             )
         data = body.get("data")
-        if callback_type == CHANNEL_MESSAGE_WITH_SOURCE:
+        if callback_type == Callback.CHANNEL_MESSAGE_WITH_SOURCE:
             data = data if data is not None else {}
             validate_message_body(data, files=files, edit=False, prefix=["data"])
             message = emu.create_message(
@@ -419,10 +435,10 @@ class RestAPI:
             )
             result.original = message
             result.messages.insert(0, message)
-        elif callback_type == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
+        elif callback_type == Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
             data = data if data is not None else {}
             flags = (data.get("flags") or 0) if isinstance(data, dict) else None
-            if not isinstance(flags, int) or flags & ~FLAG_EPHEMERAL:
+            if not isinstance(flags, int) or flags & ~MessageFlag.EPHEMERAL:
                 raise invalid_form_body(
                     {
                         "data": {
@@ -438,17 +454,17 @@ class RestAPI:
                 body={},
                 files=[],
                 message_type=emu.message_type_for(result),
-                flags=flags | FLAG_LOADING,
+                flags=flags | MessageFlag.LOADING,
                 interaction=result,
                 may_ping=False,
             )
             result.original = message
             result.messages.insert(0, message)
-        elif callback_type in (DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE):
+        elif callback_type in (Callback.DEFERRED_UPDATE_MESSAGE, Callback.UPDATE_MESSAGE):
             source = result.source_message
             if source is None or source.deleted:
                 raise unknown_message()
-            if callback_type == UPDATE_MESSAGE:
+            if callback_type == Callback.UPDATE_MESSAGE:
                 data = data if data is not None else {}
                 validate_message_body(
                     data, files=files, edit=True, prefix=["data"], current=_snapshot(source)
@@ -456,9 +472,9 @@ class RestAPI:
                 emu.edit_message(source, data, files, result.guild)
             result.original = source
             result.messages.insert(0, source)
-        elif callback_type == APPLICATION_COMMAND_AUTOCOMPLETE_RESULT:
+        elif callback_type == Callback.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT:
             result.choices = validate_autocomplete(data, result.focused_type)
-        elif callback_type == MODAL:
+        elif callback_type == Callback.MODAL:
             validate_modal(data)
             result.modal = {**data, "components": prepare_components(data["components"])}
         result.response_type = callback_type
@@ -471,16 +487,16 @@ class RestAPI:
         body: dict[str, Any] = {"interaction": interaction}
         message = result.original
         if message is not None and callback_type in (
-            CHANNEL_MESSAGE_WITH_SOURCE,
-            DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
-            UPDATE_MESSAGE,
+            Callback.CHANNEL_MESSAGE_WITH_SOURCE,
+            Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+            Callback.UPDATE_MESSAGE,
         ):
             interaction.update(
                 response_message_id=str(message.id),
                 response_message_loading=message.loading,
                 response_message_ephemeral=message.ephemeral,
             )
-            if callback_type != DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
+            if callback_type != Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
                 body["resource"] = {"type": callback_type, "message": message.payload()}
         return body
 
@@ -523,17 +539,17 @@ class RestAPI:
 
         def follow_up() -> web.Response:
             if result.response_type not in (
-                CHANNEL_MESSAGE_WITH_SOURCE,
-                DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
-                DEFERRED_UPDATE_MESSAGE,
-                UPDATE_MESSAGE,
+                Callback.CHANNEL_MESSAGE_WITH_SOURCE,
+                Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+                Callback.DEFERRED_UPDATE_MESSAGE,
+                Callback.UPDATE_MESSAGE,
             ):
                 raise unknown_webhook()
             body = record.json if record.json is not None else {}
             validate_message_body(body, files=record.files, edit=False)
             original = result.original
             if (
-                result.response_type == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
+                result.response_type == Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
                 and original is not None
                 and original.loading
                 and not original.deleted
@@ -607,7 +623,7 @@ class RestAPI:
             if emu.bot_member(guild).permissions & needed != needed:
                 raise DiscordHTTPError(403, 50013, "Missing Permissions")
         validate_message_body(body, files=record.files, edit=False)
-        if (body.get("flags") or 0) & FLAG_EPHEMERAL:
+        if (body.get("flags") or 0) & MessageFlag.EPHEMERAL:
             raise invalid_form_body(
                 {"flags": field_error("MESSAGE_FLAGS_INVALID", "Ephemeral needs an interaction")}
             )

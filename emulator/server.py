@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -29,15 +30,6 @@ from emulator.errors import (
 from emulator.gateway import Gateway
 from emulator.messages import UploadedFile, prepare_components, resolve_mentions
 from emulator.models import (
-    APPLICATION_COMMAND,
-    APPLICATION_COMMAND_AUTOCOMPLETE,
-    DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
-    DM,
-    FLAG_EPHEMERAL,
-    FLAG_LOADING,
-    FLAG_SUPPRESS_NOTIFICATIONS,
-    MESSAGE_COMPONENT,
-    MODAL_SUBMIT,
     EmuAttachment,
     EmuChannel,
     EmuGuild,
@@ -51,14 +43,32 @@ from emulator.models import (
     SnowflakeFactory,
     utcnow,
 )
+from emulator.protocol import (
+    SELECT_TYPES,
+    ApplicationCommandPermissionType,
+    ApplicationCommandType,
+    ChannelType,
+    ComponentType,
+    InteractionCallbackType,
+    InteractionType,
+    MessageFlag,
+    MessageType,
+    OptionType,
+)
 from emulator.rest import RestAPI
 
 log = logging.getLogger(__name__)
 
-# Message types
-DEFAULT_MESSAGE = 0
-CHAT_INPUT_COMMAND_MESSAGE = 20
-CONTEXT_MENU_COMMAND_MESSAGE = 23
+
+@dataclass(frozen=True)
+class ChatterStats:
+    """What one ``DiscordEmulator.chatter`` call generated, and how many dispatches it queued in all
+    (an event goes to every session whose intents ask for it, so 0 when none does)."""
+
+    messages: int
+    typing: int
+    reactions: int
+    queued: int
 
 
 class DiscordEmulator:
@@ -66,7 +76,8 @@ class DiscordEmulator:
 
     Timings are attributes so tests can shrink them: ``response_deadline`` (Discord's 3 s to answer an
     interaction), ``deferred_timeout`` (how long ``invoke`` waits after a defer), ``token_lifetime``
-    (15 min interaction webhook tokens) and ``heartbeat_interval`` (seconds, sent in HELLO).
+    (15 min interaction webhook tokens), ``heartbeat_interval`` (seconds, sent in HELLO) and
+    ``heartbeat_ack_delay`` (how long a HEARTBEAT_ACK takes, at most a quarter of the interval).
     """
 
     def __init__(
@@ -80,6 +91,7 @@ class DiscordEmulator:
         deferred_timeout: float = 15.0,
         token_lifetime: float = 900.0,
         heartbeat_interval: float = 41.25,
+        heartbeat_ack_delay: float = 0.02,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -91,6 +103,7 @@ class DiscordEmulator:
         self.deferred_timeout = deferred_timeout
         self.token_lifetime = token_lifetime
         self.heartbeat_interval = heartbeat_interval
+        self.heartbeat_ack_delay = heartbeat_ack_delay
         self.host = host
         self.port = port
 
@@ -109,6 +122,9 @@ class DiscordEmulator:
         self._dm_channels: dict[int, EmuChannel] = {}
         self._bot_roles: dict[int, EmuRole] = {}
         self._personal_roles: dict[tuple[int, int], EmuRole] = {}
+        # (guild id, command id or the application's id for every command) → overwrites by target id
+        self._command_permissions: dict[tuple[int, int], dict[int, dict[str, Any]]] = {}
+        self._last_chatter: dict[int, EmuMessage] = {}  # by channel id: what chatter reacts to
 
         self.gateway = Gateway(self)
         self.rest = RestAPI(self)
@@ -174,8 +190,34 @@ class DiscordEmulator:
 
     # -- building the world ----------------------------------------------------------------------
 
-    def add_user(self, name: str, *, global_name: str | None = None, bot: bool = False) -> EmuUser:
-        user = EmuUser(self.snowflake(), name, bot=bot, global_name=global_name)
+    def _new_id(self, wanted: int | None, taken: Callable[[int], bool], what: str) -> int:
+        """``wanted`` if given (refused when already in use), else a fresh snowflake."""
+        if wanted is None:
+            return self.snowflake()
+        if isinstance(wanted, bool) or not isinstance(wanted, int) or not 0 < wanted < 1 << 64:
+            raise EmulatorError(f"a {what} id is a snowflake (a positive 64-bit integer), not {wanted!r}")
+        if taken(wanted):
+            raise EmulatorError(f"the id {wanted} is already used by another {what}")
+        return wanted
+
+    def _check_id(self, wanted: int | None, taken: Callable[[int], bool], what: str) -> None:
+        """Refuse a bad ``wanted`` id before anything is made, leaving the snowflakes untouched."""
+        if wanted is not None:
+            self._new_id(wanted, taken, what)
+
+    def _role_ids(self) -> set[int]:
+        return {role_id for g in self.guilds.values() for role_id in g.roles}
+
+    def _channel_ids(self) -> set[int]:
+        ids = {c.id for g in self.guilds.values() for c in g.channels}
+        return ids | {c.id for c in self._dm_channels.values()}
+
+    def add_user(
+        self, name: str, *, id: int | None = None, global_name: str | None = None, bot: bool = False
+    ) -> EmuUser:
+        """A Discord account. ``id`` pins its snowflake (say, to meet a database's ids again)."""
+        user_id = self._new_id(id, self.users.__contains__, "user")
+        user = EmuUser(user_id, name, bot=bot, global_name=global_name)
         self.users[user.id] = user
         return user
 
@@ -183,6 +225,8 @@ class DiscordEmulator:
         self,
         name: str,
         *,
+        id: int | None = None,
+        channel_id: int | None = None,
         owner: EmuUser | None = None,
         locale: str = "en-US",
         everyone_permissions: int = perms.DEFAULT_EVERYONE_PERMISSIONS,
@@ -192,33 +236,43 @@ class DiscordEmulator:
         """Create a guild with @everyone, the bot (plus its managed role), an owner and one text channel.
 
         The owner is a separate user so that test members are never accidentally all-powerful.
+        ``id`` and ``channel_id`` pin the guild's and its first channel's snowflakes (@everyone's id
+        is the guild's, as in Discord).
         """
+        self._check_id(id, self.guilds.__contains__, "guild")
+        self._check_id(channel_id, lambda wanted: wanted in self._channel_ids(), "channel")
+        # Snowflakes in this order (owner, guild, bot role, channel): what bench/run.py counts on.
         owner = owner or self.add_user(f"{name} owner".lower().replace(" ", "-"))
-        guild = EmuGuild(id=self.snowflake(), name=name, owner_id=owner.id, locale=locale)
+        guild_id = id if id is not None else self.snowflake()
+        guild = EmuGuild(id=guild_id, name=name, owner_id=owner.id, locale=locale)
         guild.roles[guild.id] = EmuRole(guild.id, guild.id, "@everyone", everyone_permissions)
         bot_role = EmuRole(self.snowflake(), guild.id, self.bot_user.name, bot_permissions, position=1)
         bot_role.bot_id = self.bot_user.id
         guild.roles[bot_role.id] = bot_role
         self._bot_roles[guild.id] = bot_role
-        guild.channels.append(EmuChannel(self.snowflake(), channel_name, guild.id))
+        first_channel = channel_id if channel_id is not None else self.snowflake()
+        guild.channels.append(EmuChannel(first_channel, channel_name, guild.id))
         guild.members[owner.id] = EmuMember(guild, owner)
         guild.members[self.bot_user.id] = EmuMember(guild, self.bot_user, roles=[bot_role])
         self.guilds[guild.id] = guild
         for session in self.gateway.live_sessions():
-            if session.covers(guild.id) and session.intents & perms.INTENT_GUILDS:
+            if session.covers(guild.id):
                 session.dispatch("GUILD_CREATE", guild.payload())
         return guild
 
     def add_channel(
-        self, guild: EmuGuild, name: str, *, nsfw: bool = False, topic: str | None = None
+        self,
+        guild: EmuGuild,
+        name: str,
+        *,
+        id: int | None = None,
+        nsfw: bool = False,
+        topic: str | None = None,
     ) -> EmuChannel:
-        channel = EmuChannel(
-            self.snowflake(), name, guild.id, position=len(guild.channels), nsfw=nsfw, topic=topic
-        )
+        channel_id = self._new_id(id, lambda wanted: wanted in self._channel_ids(), "channel")
+        channel = EmuChannel(channel_id, name, guild.id, position=len(guild.channels), nsfw=nsfw, topic=topic)
         guild.channels.append(channel)
-        self.gateway.broadcast(
-            "CHANNEL_CREATE", channel.payload(), guild_id=guild.id, intent=perms.INTENT_GUILDS
-        )
+        self.gateway.broadcast("CHANNEL_CREATE", channel.payload(), guild_id=guild.id)
         return channel
 
     def add_role(
@@ -227,18 +281,18 @@ class DiscordEmulator:
         name: str,
         permissions: int = 0,
         *,
+        id: int | None = None,
         mentionable: bool = False,
         hoist: bool = False,
         color: int = 0,
     ) -> EmuRole:
+        """A role of ``guild``; ``id`` pins its snowflake (bots keep settings by role id)."""
+        role_id = self._new_id(id, lambda wanted: wanted in self._role_ids(), "role")
         position = max(r.position for r in guild.roles.values()) + 1
-        role = EmuRole(self.snowflake(), guild.id, name, permissions, position, mentionable, hoist, color)
+        role = EmuRole(role_id, guild.id, name, permissions, position, mentionable, hoist, color)
         guild.roles[role.id] = role
         self.gateway.broadcast(
-            "GUILD_ROLE_CREATE",
-            {"guild_id": str(guild.id), "role": role.payload()},
-            guild_id=guild.id,
-            intent=perms.INTENT_GUILDS,
+            "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()}, guild_id=guild.id
         )
         return role
 
@@ -253,7 +307,6 @@ class DiscordEmulator:
             "GUILD_ROLE_UPDATE",
             {"guild_id": str(role.guild_id), "role": role.payload()},
             guild_id=role.guild_id,
-            intent=perms.INTENT_GUILDS,
         )
 
     def add_member(
@@ -273,10 +326,7 @@ class DiscordEmulator:
         member = EmuMember(guild, user, roles=list(roles), nick=nick)
         guild.members[user.id] = member
         self.gateway.broadcast(
-            "GUILD_MEMBER_ADD",
-            {**member.payload(), "guild_id": str(guild.id)},
-            guild_id=guild.id,
-            intent=perms.INTENT_GUILD_MEMBERS,
+            "GUILD_MEMBER_ADD", {**member.payload(), "guild_id": str(guild.id)}, guild_id=guild.id
         )
         if permissions is not None:
             self.set_permissions(member, permissions)
@@ -295,12 +345,15 @@ class DiscordEmulator:
         """The bot's managed role: ``emu.update_role(emu.bot_role(g), permissions=...)`` limits the bot."""
         return self._bot_roles[guild.id]
 
-    def set_permissions(self, member: EmuMember, permissions: int) -> EmuRole:
-        """Give ``member`` exactly these extra permissions (on top of @everyone) via their personal role."""
+    def set_permissions(self, member: EmuMember, permissions: int, *, role_id: int | None = None) -> EmuRole:
+        """Give ``member`` exactly these extra permissions (on top of @everyone) via their personal role.
+
+        ``role_id`` pins the personal role's snowflake when this makes it.
+        """
         key = (member.guild.id, member.id)
         role = self._personal_roles.get(key)
         if role is None:
-            role = self.add_role(member.guild, f"{member.user.name} permissions", permissions)
+            role = self.add_role(member.guild, f"{member.user.name} permissions", permissions, id=role_id)
             self._personal_roles[key] = role
             self.assign_role(member, role)
         else:
@@ -322,15 +375,111 @@ class DiscordEmulator:
             "GUILD_MEMBER_UPDATE",
             {**member.payload(), "guild_id": str(member.guild.id)},
             guild_id=member.guild.id,
-            intent=perms.INTENT_GUILD_MEMBERS,
         )
 
-    def dm_channel(self, user: EmuUser) -> EmuChannel:
+    def dm_channel(self, user: EmuUser | EmuMember) -> EmuChannel:
+        """The DM between ``user`` and the bot (made on first use). Pass it as ``in_channel`` to act there."""
+        if isinstance(user, EmuMember):
+            user = user.user
         channel = self._dm_channels.get(user.id)
         if channel is None:
-            channel = EmuChannel(self.snowflake(), "", None, type=DM, recipients=[user])
+            channel = EmuChannel(self.snowflake(), "", None, type=ChannelType.DM, recipients=[user])
             self._dm_channels[user.id] = channel
         return channel
+
+    # -- command permissions (Server Settings › Integrations) ------------------------------------
+
+    def _permissions_key(self, guild: EmuGuild, command: str | int | None) -> int:
+        """The id permissions are kept under: a top-level command's, or the app's for "every command"."""
+        if command is None or command == self.application_id:
+            return self.application_id
+        stored = self.commands.stored(guild.id) + self.commands.stored(None)
+        if isinstance(command, int) and not isinstance(command, bool):
+            found = next((c for c in stored if int(c["id"]) == command), None)
+        else:
+            name = str(command).strip().lstrip("/").split(" ")[0]
+            matching = [c for c in stored if c["name"] == name]
+            # A slash command before a context-menu command of the same name.
+            matching.sort(key=lambda c: c["type"] != ApplicationCommandType.CHAT_INPUT)
+            found = matching[0] if matching else None
+        if found is None:
+            raise EmulatorError(f"{guild.name} sees no command {command!r}")
+        return int(found["id"])
+
+    def set_command_permissions(
+        self, guild: EmuGuild, command: str | int | None, permissions: Iterable[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """Replace ``guild``'s permission overwrites for ``command``, as Discord's
+        ``PUT /applications/{app}/guilds/{guild}/commands/{cmd}/permissions`` does for a server admin.
+
+        ``command`` is a top-level command's name (``"show"``) or id, or None for the app-wide
+        settings that apply to every command. ``permissions`` are Discord's
+        ``{"id", "type": 1 role | 2 user | 3 channel, "permission": bool}``; the guild's id stands
+        for @everyone, ``guild.id - 1`` for every channel. Returns the stored permissions object; the
+        bot hears of it in APPLICATION_COMMAND_PERMISSIONS_UPDATE. Members' access is checked against
+        them by ``invoke``/``autocomplete`` (see ``client.check_access``).
+        """
+        key = self._permissions_key(guild, command)
+        entries: dict[int, dict[str, Any]] = {}
+        for entry in permissions:
+            target = int(entry["id"])
+            kind = ApplicationCommandPermissionType(int(entry["type"]))
+            if not isinstance(entry["permission"], bool):
+                raise EmulatorError(f"a command permission is true or false, not {entry['permission']!r}")
+            entries[target] = {"id": str(target), "type": kind, "permission": entry["permission"]}
+        if len(entries) > 100:
+            raise EmulatorError("Discord keeps at most 100 permission overwrites per command")
+        if entries:
+            self._command_permissions[(guild.id, key)] = entries
+        else:
+            self._command_permissions.pop((guild.id, key), None)
+        stored = self._permissions_payload(guild, key)
+        self.gateway.broadcast("APPLICATION_COMMAND_PERMISSIONS_UPDATE", stored, guild_id=guild.id)
+        return stored
+
+    def set_command_permission(
+        self,
+        guild: EmuGuild,
+        command: str | int | None,
+        target: EmuRole | EmuUser | EmuMember | EmuChannel,
+        allowed: bool | None,
+    ) -> dict[str, Any]:
+        """Allow (True) or deny (False) ``command`` to one role, member or channel of ``guild``, or
+        drop that overwrite again (None), leaving the others as they are. See
+        ``set_command_permissions``; ``guild.everyone_role`` stands for @everyone."""
+        key = self._permissions_key(guild, command)
+        entries = dict(self._command_permissions.get((guild.id, key), {}))
+        if isinstance(target, EmuRole):
+            kind = ApplicationCommandPermissionType.ROLE
+        elif isinstance(target, EmuChannel):
+            kind = ApplicationCommandPermissionType.CHANNEL
+        else:
+            kind = ApplicationCommandPermissionType.USER
+        if allowed is None:
+            entries.pop(target.id, None)
+        else:
+            entries[target.id] = {"id": str(target.id), "type": kind, "permission": allowed}
+        return self.set_command_permissions(guild, key, entries.values())
+
+    def command_permissions(self, guild: EmuGuild) -> list[dict[str, Any]]:
+        """Every permissions object ``guild`` has (GET .../guilds/{guild}/commands/permissions)."""
+        keys = [key for (guild_id, key) in self._command_permissions if guild_id == guild.id]
+        return [self._permissions_payload(guild, key) for key in keys]
+
+    def command_overwrites(self, guild: EmuGuild, command_id: int) -> dict[int, dict[str, Any]]:
+        """The overwrites that decide who may use a command here: its own over the app-wide ones."""
+        return {
+            **self._command_permissions.get((guild.id, self.application_id), {}),
+            **self._command_permissions.get((guild.id, command_id), {}),
+        }
+
+    def _permissions_payload(self, guild: EmuGuild, key: int) -> dict[str, Any]:
+        return {
+            "id": str(key),
+            "application_id": str(self.application_id),
+            "guild_id": str(guild.id),
+            "permissions": [dict(e) for e in self._command_permissions.get((guild.id, key), {}).values()],
+        }
 
     def lookup_entity(self, entity_id: int, guild: EmuGuild | None) -> EmuUser | EmuRole | EmuChannel | None:
         """Find a user, role (of ``guild``) or channel by id, for options given as plain ids."""
@@ -369,6 +518,99 @@ class DiscordEmulator:
         attachment = EmuAttachment(attachment_id, filename, data, url, content_type, description, ephemeral)
         self.attachments[attachment_id] = attachment
         return attachment
+
+    # -- background traffic ----------------------------------------------------------------------
+
+    def chatter(
+        self,
+        guilds: EmuGuild | Iterable[EmuGuild],
+        *,
+        messages: int = 0,
+        typing: int = 0,
+        reactions: int = 0,
+        members: Iterable[EmuMember] | None = None,
+        content: str = "chatter {n}",
+        emoji: str = "👍",
+    ) -> ChatterStats:
+        """Members talking among themselves in ``guilds``: ``messages`` MESSAGE_CREATE, ``typing``
+        TYPING_START and ``reactions`` MESSAGE_REACTION_ADD events in all, dealt out in turn over the
+        guilds, their text channels and their members, like the traffic a bot in busy servers sees.
+
+        ``members`` chooses who speaks (each in their own guild; default: every human member).
+        ``content`` is formatted with ``n``, the message's number in this call. Messages are stored
+        like any other (``emu.messages``); a reaction goes on the channel's latest message, which
+        this call posts first when the channel has none. Only sessions whose intents ask for an
+        event get it (see ``protocol.receives``); the returned counts say what was queued.
+        Dispatch is synchronous: ``await emu.gateway.wait_flushed()`` waits until it is written out.
+        """
+        targets = [guilds] if isinstance(guilds, EmuGuild) else list(guilds)
+        chosen = list(members) if members is not None else None
+        speakers: list[tuple[EmuGuild, list[EmuMember], list[EmuChannel]]] = []
+        for guild in targets:
+            who = [m for m in (chosen if chosen is not None else guild.members.values()) if m.guild is guild]
+            who = [m for m in who if not m.user.bot]
+            where = [c for c in guild.channels if c.type == ChannelType.GUILD_TEXT]
+            if who and where:
+                speakers.append((guild, who, where))
+        wanted = messages + typing + reactions
+        if wanted and not speakers:
+            raise EmulatorError("chatter needs a guild with a text channel and a member who is not a bot")
+        queued = 0
+        for kind, count in (("message", messages), ("typing", typing), ("reaction", reactions)):
+            for n in range(count):
+                guild, who, where = speakers[n % len(speakers)]
+                turn = n // len(speakers)
+                member, channel = who[turn % len(who)], where[turn % len(where)]
+                if kind == "message":
+                    queued += self._chat_message(member, channel, content.format(n=n))[1]
+                elif kind == "typing":
+                    queued += self._chat_typing(member, channel)
+                else:
+                    queued += self._chat_reaction(member, channel, emoji)
+        return ChatterStats(messages, typing, reactions, queued)
+
+    def _chat_message(self, member: EmuMember, channel: EmuChannel, content: str) -> tuple[EmuMessage, int]:
+        message = EmuMessage(
+            id=self.snowflake(),
+            channel_id=channel.id,
+            guild_id=member.guild.id,
+            author=member.user,
+            content=content,
+        )
+        self.messages[message.id] = message
+        self._last_chatter[channel.id] = message
+        data = message.payload()
+        data.update(guild_id=str(member.guild.id), member=member.payload(with_user=False))
+        return message, self.gateway.broadcast("MESSAGE_CREATE", data, guild_id=member.guild.id)
+
+    def _chat_typing(self, member: EmuMember, channel: EmuChannel) -> int:
+        data = {
+            "channel_id": str(channel.id),
+            "guild_id": str(member.guild.id),
+            "user_id": str(member.id),
+            "timestamp": int(utcnow().timestamp()),
+            "member": member.payload(),
+        }
+        return self.gateway.broadcast("TYPING_START", data, guild_id=member.guild.id)
+
+    def _chat_reaction(self, member: EmuMember, channel: EmuChannel, emoji: str) -> int:
+        queued = 0
+        target = self._last_chatter.get(channel.id)
+        if target is None or target.deleted:
+            target, queued = self._chat_message(member, channel, "first!")
+        data = {
+            "user_id": str(member.id),
+            "channel_id": str(channel.id),
+            "message_id": str(target.id),
+            "guild_id": str(member.guild.id),
+            "member": member.payload(),
+            "emoji": {"id": None, "name": emoji},
+            "message_author_id": str(target.author.id),
+            "burst": False,
+            "burst_colors": [],
+            "type": 0,
+        }
+        return queued + self.gateway.broadcast("MESSAGE_REACTION_ADD", data, guild_id=member.guild.id)
 
     # -- queries ---------------------------------------------------------------------------------
 
@@ -445,7 +687,7 @@ class DiscordEmulator:
         guild: EmuGuild | None,
         body: dict[str, Any],
         files: list[UploadedFile],
-        message_type: int = DEFAULT_MESSAGE,
+        message_type: int = MessageType.DEFAULT,
         flags: int | None = None,
         interaction: InteractionResult | None = None,
         is_original: bool = True,
@@ -477,9 +719,9 @@ class DiscordEmulator:
         """Apply a validated edit. Resolving a deferred "thinking" message keeps its flags and never pings."""
         was_loading = message.loading
         if "flags" in body and body["flags"] is not None:
-            keep = message.flags & (FLAG_EPHEMERAL | FLAG_SUPPRESS_NOTIFICATIONS)
-            message.flags = (body["flags"] & ~FLAG_EPHEMERAL) | keep
-        message.flags &= ~FLAG_LOADING
+            keep = message.flags & (MessageFlag.EPHEMERAL | MessageFlag.SUPPRESS_NOTIFICATIONS)
+            message.flags = (body["flags"] & ~MessageFlag.EPHEMERAL) | keep
+        message.flags &= ~MessageFlag.LOADING
         if not was_loading:
             message.edited_timestamp = utcnow()
         self._apply_body(message, body, files, guild, may_ping=False)
@@ -528,7 +770,7 @@ class DiscordEmulator:
             mentions.roles,
             mentions.everyone,
         )
-        silent = message.ephemeral or message.flags & FLAG_SUPPRESS_NOTIFICATIONS
+        silent = message.ephemeral or message.flags & MessageFlag.SUPPRESS_NOTIFICATIONS
         if may_ping and not silent and not message.loading:
             message.pinged = Pinged(
                 frozenset(u.id for u in mentions.users), frozenset(mentions.roles), mentions.everyone
@@ -569,13 +811,14 @@ class DiscordEmulator:
             data = message.payload()
             if guild is not None:
                 data["guild_id"] = str(guild.id)
-        intent = perms.INTENT_GUILD_MESSAGES if guild is not None else perms.INTENT_DIRECT_MESSAGES
-        self.gateway.broadcast(event, data, guild_id=guild.id if guild is not None else None, intent=intent)
+        self.gateway.broadcast(event, data, guild_id=guild.id if guild is not None else None)
 
     def message_type_for(self, interaction: InteractionResult) -> int:
-        if interaction.type != APPLICATION_COMMAND:
-            return DEFAULT_MESSAGE
-        return CHAT_INPUT_COMMAND_MESSAGE if interaction.command_type == 1 else CONTEXT_MENU_COMMAND_MESSAGE
+        if interaction.type != InteractionType.APPLICATION_COMMAND:
+            return MessageType.DEFAULT
+        if interaction.command_type == ApplicationCommandType.CHAT_INPUT:
+            return MessageType.CHAT_INPUT_COMMAND
+        return MessageType.CONTEXT_MENU_COMMAND
 
     # -- member actions --------------------------------------------------------------------------
 
@@ -593,18 +836,26 @@ class DiscordEmulator:
     ) -> InteractionResult:
         """Run a slash command as a member would: "/name", "/name sub" or "/name group sub".
 
-        Option values come as keywords (or ``options=`` for names that are not Python identifiers).
-        ``validate=False`` skips the client-side checks, like a modified client would.
+        Option values come as keywords (or ``options=`` for names that are not Python identifiers):
+        ``EmuMember``/``EmuUser``/``EmuRole``/``EmuChannel`` (or their ids) for entity options,
+        ``EmuFile`` for attachments, plain values otherwise. ``in_channel`` picks the channel, and
+        ``in_channel=emu.dm_channel(user)`` runs it in the bot's DM with that user.
+
+        ``validate=False`` skips the client-side checks, like a modified client would: commands the
+        member may not see or use there (a guild-only command in a DM, a guild's own commands from a
+        DM of one of its members, a command hidden by permissions), unknown or missing options,
+        values of the wrong type or out of range, and for entity options a raw ``str`` sent verbatim
+        (``"abc"``, ``"-5"``) or ``Unresolved(id)``, an id with nothing about it in ``resolved``.
         """
         invoker = member_client.resolve_invoker(self, who, in_channel)
-        resolved = member_client.find_command(self, invoker, command)
+        resolved = member_client.find_command(self, invoker, command, hidden=not validate)
         if validate:
-            member_client.check_access(invoker, resolved.command)
+            self._check_access(invoker, resolved)
         builder = member_client.OptionBuilder(self, invoker, resolved.qualified_name)
         leaf = builder.build(resolved.option_defs, {**(options or {}), **values}, validate=validate)
         data = self._command_data(resolved, leaf, builder.resolved)
         result = self._dispatch_interaction(
-            invoker, APPLICATION_COMMAND, data, user_locale, resolved=resolved
+            invoker, InteractionType.APPLICATION_COMMAND, data, user_locale, resolved=resolved
         )
         await self._await_response(result)
         return result
@@ -625,10 +876,10 @@ class DiscordEmulator:
     ) -> list[dict[str, Any]]:
         """Type ``value`` into option ``focused`` and return the bot's suggestions ({"name", "value"})."""
         invoker = member_client.resolve_invoker(self, who, in_channel)
-        resolved = member_client.find_command(self, invoker, command)
+        resolved = member_client.find_command(self, invoker, command, hidden=not validate)
         definition = next((o for o in resolved.option_defs if o["name"] == focused), None)
         if validate:
-            member_client.check_access(invoker, resolved.command)
+            self._check_access(invoker, resolved)
             if definition is None or not definition.get("autocomplete"):
                 raise ClientRejected(f"/{resolved.qualified_name}: option {focused!r} has no autocomplete")
         builder = member_client.OptionBuilder(self, invoker, resolved.qualified_name)
@@ -637,11 +888,11 @@ class DiscordEmulator:
         data = self._command_data(resolved, leaf, builder.resolved)
         result = self._dispatch_interaction(
             invoker,
-            APPLICATION_COMMAND_AUTOCOMPLETE,
+            InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE,
             data,
             user_locale,
             resolved=resolved,
-            focused_type=definition["type"] if definition else 3,
+            focused_type=definition["type"] if definition else OptionType.STRING,
         )
         await self._await_response(result)
         return list(result.choices or [])
@@ -676,15 +927,17 @@ class DiscordEmulator:
                 and stored.interaction.user.id != invoker.user.id
             ):
                 raise ClientRejected("only the member who triggered it can see that ephemeral message")
-            if component.get("type") in member_client.SELECT_TYPES:
+            if component.get("type") in SELECT_TYPES:
                 member_client.check_select_values(component, list(values or []))
-        component_type = component.get("type", 2) if component else 2
+        component_type = component.get("type", ComponentType.BUTTON) if component else ComponentType.BUTTON
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
-        if component_type != 2:
+        if component_type != ComponentType.BUTTON:
             data["values"] = list(values or [])
         if component and isinstance(component.get("id"), int):
             data["id"] = component["id"]
-        result = self._dispatch_interaction(invoker, MESSAGE_COMPONENT, data, user_locale, message=stored)
+        result = self._dispatch_interaction(
+            invoker, InteractionType.MESSAGE_COMPONENT, data, user_locale, message=stored
+        )
         await self._await_response(result)
         return result
 
@@ -712,12 +965,22 @@ class DiscordEmulator:
         opened_by.modal_submitted = True
         data = {"custom_id": modal["custom_id"], "components": components}
         result = self._dispatch_interaction(
-            invoker, MODAL_SUBMIT, data, user_locale, message=opened_by.source_message, parent=opened_by
+            invoker,
+            InteractionType.MODAL_SUBMIT,
+            data,
+            user_locale,
+            message=opened_by.source_message,
+            parent=opened_by,
         )
         await self._await_response(result)
         return result
 
     # -- interaction plumbing --------------------------------------------------------------------
+
+    def _check_access(self, invoker: member_client.Invoker, resolved: member_client.ResolvedCommand) -> None:
+        guild = invoker.guild
+        overwrites = self.command_overwrites(guild, int(resolved.command["id"])) if guild else None
+        member_client.check_access(invoker, resolved.command, overwrites)
 
     def _command_data(
         self,
@@ -797,7 +1060,7 @@ class DiscordEmulator:
                 f"the bot did not respond to interaction {result.id} within {self.response_deadline} s",
                 result.errors,
             )
-        if result.response_type == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
+        if result.response_type == InteractionCallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
 
             def settled() -> bool:
                 original = result.original

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import discord
 from prompt_toolkit import PromptSession
@@ -151,7 +152,12 @@ async def run_console(
     reveal: bool = False,
     error_watch: ErrorWatch | None = None,
 ) -> int:
-    """Start the emulator and the bot, run the lines, stop both. Returns the number of failed lines."""
+    """Start the emulator and the bot, run the lines, stop both. Returns the number of failed lines.
+
+    Everything started is stopped before this returns, in an order that leaves nothing to fail
+    later: the bot's handlers finish, its views stop (no timeout fires into a closed session), the
+    bot closes, the emulator closes its sockets, and whatever task is left is cancelled and awaited.
+    """
     # The bot never joins voice; discord.py's "voice will NOT be supported" warnings are noise here.
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     emu = DiscordEmulator(token=CONSOLE_TOKEN, application_id=stable_id("application", "dramabot"))
@@ -170,23 +176,70 @@ async def run_console(
                 reveal=reveal,
             )
             session = ConsoleSession(emu, world, out, renderer, error_watch=error_watch)
-            if interactive:
-                source: ScriptSource | PromptSource = PromptSource(
-                    session, settings.database_path.parent / ".console_history"
-                )
-                out.print(
-                    Text.assemble(
-                        ("dramabot console", "bold"),
-                        f" · the real bot on a local Discord emulator · database {settings.database_path}\n",
-                        f"You are {world.member.user.name} in {world.server.name}. ",
-                        "Type /score episode 16, or :help for everything else; Tab completes.",
-                    )
-                )
-            else:
-                source = ScriptSource(commands, out)
-            return await session.run(source)
+            try:
+                return await session.run(_line_source(session, settings, world, commands, interactive, out))
+            finally:
+                await session.settle()
+                stop_views(bot)
     finally:
         await emu.stop()
+        await _cancel_leftovers()
+
+
+def _line_source(
+    session: ConsoleSession,
+    settings: Settings,
+    world: World,
+    commands: list[str] | None,
+    interactive: bool,
+    out: Console,
+) -> ScriptSource | PromptSource:
+    if not interactive:
+        return ScriptSource(commands, out)
+    source = PromptSource(session, settings.database_path.parent / ".console_history")
+    out.print(
+        Text.assemble(
+            ("dramabot console", "bold"),
+            f" · the real bot on a local Discord emulator · database {settings.database_path}\n",
+            f"You are {world.member.user.name} in {world.server.name}. ",
+            "Type /score episode 16, or :help for everything else; Tab completes.",
+        )
+    )
+    return source
+
+
+def stop_views(bot: discord.Client) -> None:
+    """Stop every view and modal the bot is waiting on, so none times out after the bot has closed.
+
+    discord.py keeps them in its connection state's view store, which has no public listing; if
+    that ever changes shape this stops nothing, and ``_cancel_leftovers`` still cancels their timers.
+    """
+    store = getattr(getattr(bot, "_connection", None), "_view_store", None)
+    views: dict[int, Any] = {}
+    for items in getattr(store, "_views", {}).values():
+        for item in items.values():
+            if getattr(item, "view", None) is not None:
+                views[id(item.view)] = item.view
+    for view in [
+        *getattr(store, "_synced_message_views", {}).values(),
+        *getattr(store, "_modals", {}).values(),
+    ]:
+        views[id(view)] = view
+    for view in views.values():
+        view.stop()
+
+
+async def _cancel_leftovers() -> None:
+    """Cancel and await the tasks still pending (timers of views, a prompt's completion), so that
+    ``asyncio.run`` does not find them and none is destroyed while pending."""
+    current = asyncio.current_task()
+    leftovers = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    for task in leftovers:
+        task.cancel()
+    results = await asyncio.gather(*leftovers, return_exceptions=True)
+    for task, result in zip(leftovers, results, strict=True):
+        if isinstance(result, Exception):
+            log.error("%s failed while the console stopped", task.get_name(), exc_info=result)
 
 
 def make_console(interactive: bool) -> Console:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 DESCRIPTION = (
     "Start the real bot on a local Discord emulator and use it as a member would: slash commands with "
     "Tab completion, replies drawn in the terminal. Without -c and with a pipe on standard input, "
-    "each input line is run. The exit status is 1 if any line failed."
+    "each input line is run. The exit status is 1 if any line failed or the bot logged an error."
 )
 
 
@@ -82,4 +82,7 @@ def main(args: argparse.Namespace, env: Mapping[str, str] = os.environ) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    return 1 if failures else 0
+    # Counted to the very end: an error logged while the bot started or shut down fails the run too.
+    if error_watch.count and not failures:
+        print("dramabot: the bot logged an error during the run (see above)", file=sys.stderr)
+    return 1 if failures or error_watch.count else 0

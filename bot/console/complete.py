@@ -13,20 +13,13 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion, Path
 from prompt_toolkit.document import Document
 
 from bot.console.parse import (
-    ATTACHMENT,
-    BOOLEAN,
-    CHANNEL,
-    MENTIONABLE,
-    ROLE,
-    STRUCTURAL,
-    USER,
     ParseError,
-    convert_options,
     parse_options,
     split_command,
     typing_at_end,
 )
 from emulator import EmulatorError
+from emulator.protocol import STRUCTURAL_OPTIONS, OptionType
 
 if TYPE_CHECKING:
     from bot.console.session import ConsoleSession
@@ -38,8 +31,9 @@ _PERMISSIONS = ["manage-server", "manage-messages", "administrator", "manage-rol
 
 
 def quote(value: str) -> str:
-    """A value as it can be typed back: quoted when it has spaces or starts with a quote."""
-    if value and not any(c.isspace() for c in value) and value[0] not in "\"'":
+    """A value as it can be typed back: quoted when the line would read it otherwise (spaces, a
+    leading quote, or a colon that could pass for ``name:``)."""
+    if value and not any(c.isspace() for c in value) and value[0] not in "\"'" and ":" not in value:
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -91,6 +85,16 @@ class ConsoleCompleter(Completer):
             candidates = [(r.name, "") for r in world.roles() if world.member.has_role(r)]
         elif name in ("press", "pick"):
             candidates = [(str(p.number), p.label) for p in self.session.pressables if not p.disabled]
+        elif name in ("allow", "disallow", "default"):
+            _, slash, command = argument.rpartition(" /")
+            if slash:  # then the command, as Integrations lists the app's commands
+                names = sorted({c["name"] for c in self.session.schema()})
+                for value in names:
+                    if value.startswith(command):
+                        yield Completion(value, -len(command))
+                return
+            candidates = [("@everyone", "")] + [(r.name, "role") for r in world.roles()]
+            candidates += [(m.user.name, "member") for m in world.members()]
         key = argument.casefold()
         for value, meta in candidates:
             if value.casefold().startswith(key):
@@ -143,7 +147,7 @@ class ConsoleCompleter(Completer):
             found = next((c for c in level if c.get("name") == word), None)
             if found is None:
                 return []
-            level = [o for o in found.get("options") or [] if o["type"] in STRUCTURAL]
+            level = [o for o in found.get("options") or [] if o["type"] in STRUCTURAL_OPTIONS]
         return level
 
     async def _values(
@@ -166,26 +170,30 @@ class ConsoleCompleter(Completer):
             for choice in definition["choices"]:
                 label = str(choice["name"])
                 if key in label.casefold() or key in str(choice["value"]).casefold():
-                    yield Completion(quote(str(choice["value"])) + " ", back, display=label)
+                    # Typed back, a choice's name is sent as its value (parse.convert_value).
+                    yield Completion(quote(label) + " ", back, display=label)
         elif definition.get("autocomplete"):
-            for choice in await self._bot_choices(path, defs, definition["name"], typed_plain, rest, back):
-                yield Completion(quote(str(choice["value"])) + " ", back, display=str(choice["name"]))
-        elif kind == BOOLEAN:
+            # Discord's client shows and inserts a choice's name; sending the line sends its value.
+            choices = await self._bot_choices(path, defs, definition["name"], typed_plain, rest, back)
+            self.session.remember_choices(path, definition["name"], choices)
+            for choice in choices:
+                yield Completion(quote(str(choice["name"])) + " ", back, display=str(choice["name"]))
+        elif kind == OptionType.BOOLEAN:
             for value in ("True", "False"):
                 if value.casefold().startswith(key):
                     yield Completion(value + " ", back)
-        elif kind in (USER, ROLE, CHANNEL, MENTIONABLE):
+        elif kind in (OptionType.USER, OptionType.ROLE, OptionType.CHANNEL, OptionType.MENTIONABLE):
             names: list[str] = []
-            if kind in (USER, MENTIONABLE):
+            if kind in (OptionType.USER, OptionType.MENTIONABLE):
                 names += [m.user.name for m in world.members()]
-            if kind in (ROLE, MENTIONABLE):
+            if kind in (OptionType.ROLE, OptionType.MENTIONABLE):
                 names += [r.name for r in world.roles()]
-            if kind == CHANNEL:
+            if kind == OptionType.CHANNEL:
                 names += [c.name for c in world.server.channels]
             for value in names:
                 if value.casefold().startswith(key):
                     yield Completion(quote(value) + " ", back)
-        elif kind == ATTACHMENT:
+        elif kind == OptionType.ATTACHMENT:
             for completion in self._paths.get_completions(Document(typed_plain), CompleteEvent()):
                 yield Completion(completion.text, completion.start_position, display=completion.display)
 
@@ -198,7 +206,7 @@ class ConsoleCompleter(Completer):
             raw = parse_options(rest[: len(rest) + back], defs)
             raw.pop(focused, None)
             known = {o["name"] for o in defs}
-            others = convert_options({k: v for k, v in raw.items() if k in known}, defs, self.session.world)
+            others = self.session.option_values(path, defs, {k: v for k, v in raw.items() if k in known})
         except ParseError:
             others = {}
         try:

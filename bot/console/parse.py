@@ -26,10 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from emulator import EmuChannel, EmuFile, EmuRole, EmuUser
-
-SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
-STRUCTURAL = (SUB_COMMAND, SUB_COMMAND_GROUP)
+from emulator.protocol import STRUCTURAL_OPTIONS, OptionType
 
 # What looks like an option name typed before a colon: Discord's names are lowercase letters,
 # digits, "-" and "_"; "16:30" is a value, not an option called "16".
@@ -85,13 +82,13 @@ def split_command(line: str, commands: list[dict[str, Any]]) -> CommandLine:
                 break
             options = command.get("options") or []
             continue
-        sub = next((o for o in options if o["type"] in STRUCTURAL and o["name"] == word), None)
+        sub = next((o for o in options if o["type"] in STRUCTURAL_OPTIONS and o["name"] == word), None)
         if sub is None:
             break
         words.append(word)
         pos = match.end()
         options = sub.get("options") or []
-    needs_sub = any(o["type"] in STRUCTURAL for o in options)
+    needs_sub = any(o["type"] in STRUCTURAL_OPTIONS for o in options)
     leaf = [] if needs_sub else options
     return CommandLine(words, line[pos:], pos, command, leaf, needs_sub)
 
@@ -157,7 +154,7 @@ def _fill_required(
             filled[targets[index]["name"]] = token.text
             continue
         last = targets[-1]
-        if last["type"] == STRING:
+        if last["type"] == OptionType.STRING:
             # Like Discord's text box: the last required text option takes the rest of the line.
             filled[last["name"]] = text[tokens[len(targets) - 1].start : tokens[-1].end]
             break
@@ -209,7 +206,7 @@ def _value_end(
     text: str, pos: int, by_name: Mapping[str, dict[str, Any]], definition: dict[str, Any] | None
 ) -> int:
     """Where an unquoted value that starts at ``pos`` ends: before the next option name, or the end."""
-    free_text = definition is not None and definition["type"] == STRING
+    free_text = definition is not None and definition["type"] == OptionType.STRING
     for match in re.finditer(r"\s+", text[pos:]):
         start = pos + match.end()
         name = _NAME.match(text, start)
@@ -257,7 +254,7 @@ def typing_at_end(text: str, option_defs: list[dict[str, Any]]) -> Typing:
             definition = by_name.get(name)
             stop = _value_end(text, start, by_name, definition)
             value = text[start:stop]
-            free_text = definition is not None and definition["type"] == STRING
+            free_text = definition is not None and definition["type"] == OptionType.STRING
             if stop >= end and (free_text or value == value.rstrip()):
                 return Typing(name, value, start, True, given | filled)
             pos = stop if stop < end else start + len(value.rstrip())
@@ -315,25 +312,25 @@ def convert_value(
 ) -> Any:
     kind = definition["type"]
     value: Any = text
-    if kind == INTEGER and _INTEGER.fullmatch(text.strip()):
+    if kind == OptionType.INTEGER and _INTEGER.fullmatch(text.strip()):
         value = int(text)
-    elif kind == NUMBER and _NUMBER.fullmatch(text.strip()):
+    elif kind == OptionType.NUMBER and _NUMBER.fullmatch(text.strip()):
         number = float(text)
         if math.isfinite(number):
             value = (
                 int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
             )
-    elif kind == BOOLEAN and text.strip().lower() in _TRUE | _FALSE:
+    elif kind == OptionType.BOOLEAN and text.strip().lower() in _TRUE | _FALSE:
         value = text.strip().lower() in _TRUE
-    elif kind == USER:
+    elif kind == OptionType.USER:
         value = resolver.find_user(_mention_name(text)) or text
-    elif kind == ROLE:
+    elif kind == OptionType.ROLE:
         value = resolver.find_role(_mention_name(text)) or text
-    elif kind == CHANNEL:
+    elif kind == OptionType.CHANNEL:
         value = resolver.find_channel(_mention_name(text)) or text
-    elif kind == MENTIONABLE:
+    elif kind == OptionType.MENTIONABLE:
         value = resolver.find_user(_mention_name(text)) or resolver.find_role(_mention_name(text)) or text
-    elif kind == ATTACHMENT:
+    elif kind == OptionType.ATTACHMENT:
         return read_file(text)
     choices = definition.get("choices")
     if choices and value not in [c["value"] for c in choices]:

@@ -25,12 +25,18 @@ from rich.text import Text
 
 from bot.console.markdown import Names, render_markdown
 from emulator import EmuMessage
+from emulator.protocol import SELECT_TYPES, ButtonStyle, ComponentType
 
 log = logging.getLogger(__name__)
 
 EMBED_WIDTH = 78  # Discord draws embeds at most ~520 px wide; keep them readable in wide terminals
 EPHEMERAL_NOTE = "Only you can see this"
-BUTTON_STYLES = {1: "bold white on blue", 2: "white on grey30", 3: "white on green", 4: "white on red"}
+BUTTON_STYLES = {
+    ButtonStyle.PRIMARY: "bold white on blue",
+    ButtonStyle.SECONDARY: "white on grey30",
+    ButtonStyle.SUCCESS: "white on green",
+    ButtonStyle.DANGER: "white on red",
+}
 
 
 @dataclass
@@ -48,14 +54,19 @@ class Pressable:
     @property
     def label(self) -> str:
         component = self.component
-        if component.get("type") == 2:
+        if component.get("type") == ComponentType.BUTTON:
             emoji = (component.get("emoji") or {}).get("name") or ""
             return " ".join(part for part in (emoji, component.get("label") or "") if part) or "button"
         return str(component.get("placeholder") or "choose…")
 
     @property
     def is_select(self) -> bool:
-        return self.component.get("type") in (3, 5, 6, 7, 8)
+        return self.component.get("type") in SELECT_TYPES
+
+    @property
+    def kind(self) -> str:
+        """What a member would call it: "button" or "select menu"."""
+        return "select menu" if self.is_select else "button"
 
     @property
     def disabled(self) -> bool:
@@ -185,38 +196,43 @@ class Renderer:
     ) -> Iterator[RenderableType]:
         for component in components:
             kind = component.get("type")
-            if kind == 1:  # action row: buttons side by side, or one select menu
+            if kind == ComponentType.ACTION_ROW:  # buttons side by side, or one select menu
                 line = Text()
                 for child in component.get("components") or []:
                     if line:
                         line.append("  ")
                     line.append_text(self._control(message, child, rendered))
                 yield line
-            elif kind == 10:  # text display (components v2)
+            elif kind == ComponentType.TEXT_DISPLAY:
                 yield self.markdown(str(component.get("content", "")), reveal, rendered)
-            elif kind in (9, 17):  # section / container
+            elif kind in (ComponentType.SECTION, ComponentType.CONTAINER):
                 children = list(component.get("components") or [])
                 if isinstance(component.get("accessory"), dict):
-                    children.append({"type": 1, "components": [component["accessory"]]})
+                    accessory_row = {"type": ComponentType.ACTION_ROW, "components": [component["accessory"]]}
+                    children.append(accessory_row)
                 inner = list(self._components(message, children, reveal, rendered))
-                yield Panel(Group(*inner), box=box.SQUARE, expand=False) if kind == 17 else Group(*inner)
-            elif kind == 14:  # separator
+                if kind == ComponentType.CONTAINER:
+                    yield Panel(Group(*inner), box=box.SQUARE, expand=False)
+                else:
+                    yield Group(*inner)
+            elif kind == ComponentType.SEPARATOR:
                 yield Text("─" * 20, style="grey50")
-            elif kind in (2, 3, 5, 6, 7, 8):
+            elif kind == ComponentType.BUTTON or kind in SELECT_TYPES:
                 yield self._control(message, component, rendered)
 
     def _control(self, message: EmuMessage, component: dict[str, Any], rendered: RenderedReply) -> Text:
-        kind = component.get("type")
-        if kind == 2 and component.get("style") == 5:  # link buttons open a URL, nothing to press
+        is_button = component.get("type") == ComponentType.BUTTON
+        style = component.get("style") or ButtonStyle.SECONDARY
+        if is_button and style == ButtonStyle.LINK:  # opens a URL, nothing to press
             return Text(f"[{component.get('label') or 'link'} ↗ {component.get('url')}]", style="bright_blue")
-        if kind == 2 and component.get("style") == 6:
+        if is_button and style == ButtonStyle.PREMIUM:
             return Text(f"[{component.get('label') or 'premium'}]", style="grey50")
         pressable = Pressable(len(rendered.pressables) + 1, message, component)
         rendered.pressables.append(pressable)
-        if kind == 2:
-            style = "grey50" if pressable.disabled else BUTTON_STYLES.get(component.get("style") or 2, "")
+        if is_button:
             text = Text(f"[{pressable.number}] ", style="bold")
-            text.append(pressable.label, style=style)
+            colour = "grey50" if pressable.disabled else BUTTON_STYLES.get(style, "")
+            text.append(pressable.label, style=colour)
         else:
             options = component.get("options") or []
             listed = " / ".join(str(o.get("label")) for o in options) if options else "pick from the server"

@@ -6,8 +6,9 @@ hands them over, and also answers the questions a modal asks, field by field.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from rich.console import Console, Group
@@ -26,13 +27,20 @@ from emulator import (
     InteractionTimeout,
 )
 from emulator import client as member_client
+from emulator.protocol import ApplicationCommandType, ComponentType, InteractionCallbackType
 
 log = logging.getLogger(__name__)
 
-# Interaction callback types (what the bot answered with).
-DEFERRED_UPDATE_MESSAGE = 6
-UPDATE_MESSAGE = 7
-MODAL = 9
+# Tasks discord.py starts to run the bot's code for an interaction or an event; a line is done
+# when they are, not merely when the first answer arrived (a handler often goes on after it).
+BOT_WORK_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-view-timeout-",
+    "discord-ui-modal-dispatch-",
+    "discord.py: ",
+)
+SETTLE_TIMEOUT = 15.0  # seconds; as long as the emulator waits for an answer after a defer
 
 HELP = """\
 /command [subcommand] values…   run a slash command as the current member, for example
@@ -46,14 +54,22 @@ HELP = """\
                                  manage-messages (moderators), administrator, or any Discord permission
 :revoke PERMISSION               take it away again
 :role NAME   :unrole NAME        give or take a role (made if new), e.g. :role Curators for curators
+:allow WHO [/command]            what a server admin sets under Server Settings › Integrations: let a
+                                 role, member or #channel use /command even without its default
+                                 permission (every command if left out), e.g. :allow Curators /show
+:disallow WHO [/command]         refuse /command to them there;  :default WHO [/command] undoes either
+:allow                           list this server's Integrations settings
 :press N [VALUE…]                press button N of the last reply, or pick VALUEs in select menu N
 :reveal                          show the last reply again with its spoilers revealed
 :whoami                          who and where you are, with permissions and roles
 :members   :servers   :roles     list this server's members, every server, this server's roles
 :help                            this list
 :quit                            leave (Ctrl-D does too)
-Tab completes commands, options and values (values from the bot's own autocomplete).
-A form (modal) asks its fields one by one: Enter keeps the value shown in [brackets]."""
+Tab completes commands, options and values (values from the bot's own autocomplete: it
+inserts what Discord's client shows, and sends what the bot asked to be sent for it).
+A form (modal) asks its fields one by one: Enter keeps the value shown in [brackets].
+Members, roles, permissions, servers and Integrations settings made here reset at each start
+(the database keeps what the bot stored); made again with the same name they get the same ids."""
 
 
 class LineSource(Protocol):
@@ -75,7 +91,8 @@ class CommandFailed(Exception):
 
 
 class ErrorWatch(logging.Handler):
-    """Counts ERROR records, so that a command during which the bot logged an error counts as failed."""
+    """Counts ERROR records (from any logger of the process: the bot's, discord.py's, asyncio's), so
+    that a line during which one was logged fails and so does the run."""
 
     def __init__(self) -> None:
         logging.Handler.__init__(self, level=logging.ERROR)
@@ -104,6 +121,9 @@ class ConsoleSession:
         self.pressables: list[Pressable] = []
         self._last_messages: list[Any] = []
         self._quit = False
+        self._errors_seen = self.error_watch.count
+        # What autocomplete offered this session: (server id, command path, option) → name → value.
+        self._offered: dict[tuple[int, str, str], dict[str, Any]] = {}
         self._console_commands: dict[str, Callable[[str], Any]] = {
             "help": self._help,
             "as": self._as,
@@ -116,6 +136,9 @@ class ConsoleSession:
             "members": self._members,
             "servers": self._servers,
             "roles": self._roles,
+            "allow": self._allow,
+            "disallow": self._disallow,
+            "default": self._default,
             "reveal": self._reveal,
             "quit": self._stop,
             "exit": self._stop,
@@ -131,7 +154,8 @@ class ConsoleSession:
         return f"{self.world.member.user.name}@{self.world.server.name} › "
 
     async def run(self, source: LineSource) -> int:
-        """Run every line ``source`` gives; returns how many failed."""
+        """Run every line ``source`` gives; returns how many failed (an error the bot logged after the
+        last line counts as one more)."""
         while not self._quit:
             line = await source.read_line(self.prompt())
             if line is None:
@@ -144,7 +168,29 @@ class ConsoleSession:
             await self.execute(line, source)
             if source.echo:
                 self.out.print()
+        await self.settle()
+        if self.error_watch.count > self._errors_seen:
+            self._errors_seen = self.error_watch.count
+            self._fail("the bot logged an error after the last line (see the log above)")
         return self.failures
+
+    async def settle(self, timeout: float = SETTLE_TIMEOUT) -> bool:  # noqa: ASYNC109
+        """Wait until the bot has finished what it started (handlers run on after their first
+        answer, e.g. to fetch the message they sent). False if it is still busy after ``timeout``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            busy = [
+                task
+                for task in asyncio.all_tasks()
+                if not task.done() and task.get_name().startswith(BOT_WORK_TASKS)
+            ]
+            remaining = deadline - loop.time()
+            if not busy:
+                return True
+            if remaining <= 0:
+                return False
+            await asyncio.wait(busy, timeout=remaining)
 
     async def execute(self, line: str, source: LineSource) -> bool:
         """Run one line; prints the outcome. Returns False (and counts a failure) if it failed."""
@@ -156,21 +202,26 @@ class ConsoleSession:
                 await self._slash(line, source)
             else:
                 raise CommandFailed("type a slash command like /score episode 16, or :help")
+            if not await self.settle():
+                self._note(f"(the bot was still working on it after {SETTLE_TIMEOUT:g} s)")
+            self._errors_seen = self.error_watch.count
             if self.error_watch.count > before[0]:
                 raise CommandFailed("the bot logged an error while handling this (see the log above)")
             if len(self.emu.internal_errors) > before[1]:
                 raise CommandFailed(f"the emulator failed: {self.emu.internal_errors[-1]!r}")
         except (CommandFailed, ParseError, WorldError, ClientRejected, CommandNotFound) as exc:
-            self._fail(str(exc))
-            return False
+            problem = str(exc)
         except InteractionTimeout:
-            # What Discord's client shows when the bot never answers.
-            self._fail("The application did not respond")
-            return False
+            problem = "The application did not respond"  # what Discord's client shows then
         except EmulatorError as exc:
-            self._fail(f"emulator: {exc}")
-            return False
-        return True
+            problem = f"emulator: {exc}"
+        else:
+            return True
+        self._fail(problem)
+        # What the bot still does about a failed line belongs to it, not to the next line.
+        await self.settle()
+        self._errors_seen = self.error_watch.count
+        return False
 
     def _fail(self, message: str) -> None:
         self.failures += 1
@@ -184,24 +235,43 @@ class ConsoleSession:
     def schema(self) -> list[dict[str, Any]]:
         """The chat-input commands the bot synced that the current server sees (its own first)."""
         found = self.emu.registered_commands(self.world.server.id) + self.emu.registered_commands(None)
-        return [c for c in found if c.get("type", 1) == 1]
+        chat_input = ApplicationCommandType.CHAT_INPUT
+        return [c for c in found if c.get("type", chat_input) == chat_input]
 
     async def _slash(self, line: str, source: LineSource) -> None:
         typed = split_command(line, self.schema())
         invoker = member_client.resolve_invoker(self.emu, self.world.member, None)
         resolved = member_client.find_command(self.emu, invoker, typed.path)
         raw = parse_options(typed.rest, resolved.option_defs)
-        values = convert_options(raw, resolved.option_defs, self.world)
+        values = self.option_values(resolved.qualified_name, resolved.option_defs, raw)
         result = await self.emu.invoke(self.world.member, resolved.qualified_name, options=values)
         await self._show(result, source)
+
+    def remember_choices(self, path: str, option: str, choices: list[dict[str, Any]]) -> None:
+        """Keep what autocomplete offered for ``option`` of ``/path``, to send a picked name's value."""
+        offered = self._offered.setdefault((self.world.server.id, path, option), {})
+        offered.update((str(choice["name"]), choice["value"]) for choice in choices)
+
+    def option_values(
+        self, path: str, option_defs: list[dict[str, Any]], raw: Mapping[str, str]
+    ) -> dict[str, Any]:
+        """Typed values for ``/path``'s options. Like Discord's client, an option whose text is a
+        name autocomplete offered for it sends that choice's value (``id:4`` for "Run On"); any
+        other text is sent as typed."""
+        values = convert_options(raw, option_defs, self.world)
+        for name, text in raw.items():
+            offered = self._offered.get((self.world.server.id, path, name), {})
+            if text in offered:
+                values[name] = offered[text]
+        return values
 
     async def _show(self, result: InteractionResult, source: LineSource) -> None:
         if result.errors:
             raise CommandFailed(f"Discord refused the bot's answer: {result.errors[-1]}")
-        if result.response_type == MODAL and result.modal is not None:
+        if result.response_type == InteractionCallbackType.MODAL and result.modal is not None:
             await self._fill_modal(result, source)
             return
-        if result.response_type == DEFERRED_UPDATE_MESSAGE:
+        if result.response_type == InteractionCallbackType.DEFERRED_UPDATE_MESSAGE:
             self._note("(the bot acknowledged it; nothing changed)")
             return
         self._print_messages(list(result.messages))
@@ -224,12 +294,12 @@ class ConsoleSession:
         )
         answers: dict[str, Any] = {}
         for label, component in _modal_fields(modal):
-            if component.get("type") == 10:
+            if component.get("type") == ComponentType.TEXT_DISPLAY:
                 self.out.print(
                     self.renderer.markdown(str(component.get("content", "")), True, RenderedReply())
                 )
                 continue
-            if component.get("type") == 4:
+            if component.get("type") == ComponentType.TEXT_INPUT:
                 answer = await self._ask_text(label, component, source)
             else:
                 answer = await self._ask_select(label, component, source)
@@ -367,6 +437,24 @@ class ConsoleSession:
             Text(", ".join("@" + r.name for r in roles) if roles else "no roles yet (:role NAME makes one)")
         )
 
+    def _allow(self, argument: str) -> None:
+        if not argument:
+            settings = self.world.command_access()
+            if not settings:
+                self._note(
+                    f"{self.world.server.name} has no Integrations settings (:allow WHO /command adds one)"
+                )
+            for line in settings:
+                self._note(f"{self.world.server.name} › Integrations › {line}")
+            return
+        self._note(self.world.set_command_access(argument, True))
+
+    def _disallow(self, argument: str) -> None:
+        self._note(self.world.set_command_access(argument, False))
+
+    def _default(self, argument: str) -> None:
+        self._note(self.world.set_command_access(argument, None))
+
     def _reveal(self, _: str) -> None:
         if not self._last_messages:
             raise CommandFailed("nothing to reveal yet")
@@ -383,6 +471,9 @@ class ConsoleSession:
         if pressable is None:
             listed = ", ".join(f"{p.number} ({p.label})" for p in self.pressables)
             raise CommandFailed(f"no button {which!r}; the last reply has {listed}")
+        if pressable.disabled:
+            # Discord's client draws it greyed out and cannot press it.
+            raise CommandFailed(f'{pressable.kind} [{pressable.number}] "{pressable.label}" is disabled')
         values = None
         if pressable.is_select:
             picked = _pick_options(rest, pressable.component.get("options") or [])
@@ -398,14 +489,14 @@ def _modal_fields(modal: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     fields: list[tuple[str, dict[str, Any]]] = []
     for component in modal.get("components") or []:
         kind = component.get("type")
-        if kind == 1:
+        if kind == ComponentType.ACTION_ROW:
             for child in component.get("components") or []:
                 fields.append((str(child.get("label") or child.get("custom_id")), child))
-        elif kind == 18:
+        elif kind == ComponentType.LABEL:
             inner = component.get("component") or {}
             label = str(component.get("label") or inner.get("label") or inner.get("custom_id"))
             fields.append((label, inner))
-        elif kind == 10:
+        elif kind == ComponentType.TEXT_DISPLAY:
             fields.append(("", component))
     return fields
 

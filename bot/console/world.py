@@ -2,8 +2,11 @@
 
 The database keeps ratings by server and member id, and server settings by role id, so a console
 that is restarted must meet the same ids again for ``data/console.db`` to mean anything. The
-emulator hands out time-based snowflakes, so every object the console creates gets an id derived
-from its name instead (see :func:`stable_id`).
+emulator hands out time-based snowflakes, so every object the console creates is given an id
+derived from its name instead (see :func:`stable_id`).
+
+The world itself is not saved: members, roles, permissions, servers and Integrations settings made
+during a run are gone at the next start, and come back with the same ids when made again.
 """
 
 from __future__ import annotations
@@ -55,8 +58,8 @@ def stable_id(*parts: object) -> int:
 def stable_snowflakes(emu: DiscordEmulator, *key: object) -> Iterator[None]:
     """While inside, the n-th id the emulator hands out is ``stable_id(*key, n)``.
 
-    Lets the emulator's own ``add_guild``/``add_user``/``add_role`` build objects (so they stay exactly
-    what the emulator would build) while the ids come from names.
+    Only bench/run.py still uses this; the console passes ids to ``add_guild``/``add_user``/
+    ``add_role`` instead, which is what the benchmark should do too.
     """
     original = emu.snowflake
     counter = itertools.count()
@@ -106,8 +109,7 @@ class World:
         acting: str | None = None,
     ) -> World:
         """The starting world; call before the bot connects so it arrives in GUILD_CREATE."""
-        with stable_snowflakes(emu, "user", OWNER_NAME):
-            owner = emu.add_user(OWNER_NAME)
+        owner = emu.add_user(OWNER_NAME, id=stable_id("user", OWNER_NAME, 0))
         guild = _add_guild(emu, server, owner)
         for name in members:
             _join(emu, guild, _user(emu, name))
@@ -213,8 +215,7 @@ class World:
         role = self.find_role(name)
         created = role is None
         if role is None:
-            with stable_snowflakes(self.emu, "role", self.server.id, name):
-                role = self.emu.add_role(self.server, name)
+            role = self.emu.add_role(self.server, name, id=stable_id("role", self.server.id, name, 0))
         if role.is_everyone or role.bot_id is not None:
             raise WorldError(f"@{role.name} cannot be given")
         self.emu.assign_role(self.member, role)
@@ -227,19 +228,68 @@ class World:
         self.emu.remove_role(self.member, role)
         return role
 
+    def set_command_access(self, argument: str, allowed: bool | None) -> str:
+        """``"Curators /show"``: what a server admin sets under Server Settings › Integrations ›
+        the app › a command (or, without ``/command``, for every command of the app) for a role,
+        member or ``#channel``: allowed (True), refused (False) or back to the default (None).
+        Returns what changed, for the console to say."""
+        who, command = _split_command_access(argument)
+        target = self._access_target(who)
+        self.emu.set_command_permission(self.server, command, target, allowed)
+        return f"{_access_label(allowed)}: {_target_label(target)} for {_command_label(command)}"
+
+    def command_access(self) -> list[str]:
+        """The current server's Integrations settings, one line per command."""
+        names = {
+            int(c["id"]): str(c["name"])
+            for c in self.emu.registered_commands(self.server.id) + self.emu.registered_commands()
+        }
+        lines = []
+        for stored in self.emu.command_permissions(self.server):
+            command = names.get(int(stored["id"]))  # None: the app's own id, for every command
+            entries = []
+            for entry in stored["permissions"]:
+                target = self._target_by_id(int(entry["id"]))
+                label = _target_label(target) if target is not None else entry["id"]
+                entries.append(f"{label} {'✓' if entry['permission'] else '✗'}")
+            lines.append(f"{_command_label(command)}: {', '.join(entries)}")
+        return lines
+
+    def _access_target(self, name: str) -> EmuRole | EmuMember | EmuChannel:
+        key = name.strip()
+        if _name_key(key.lstrip("@")) == "everyone":
+            return self.server.everyone_role
+        if key.startswith("#"):
+            channel = self.find_channel(key[1:])
+            if channel is None:
+                raise WorldError(f"{self.server.name} has no channel #{key[1:]}")
+            return channel
+        found = self.find_role(key.lstrip("@")) or self.find_member(key.lstrip("@"))
+        if found is None:
+            raise WorldError(f"{self.server.name} has no role or member {key!r} (:role NAME makes a role)")
+        return found
+
+    def _target_by_id(self, target_id: int) -> EmuRole | EmuMember | EmuChannel | None:
+        return (
+            self.server.roles.get(target_id)
+            or self.server.get_member(target_id)
+            or next((c for c in self.server.channels if c.id == target_id), None)
+        )
+
     def _personal_role(self, member: EmuMember) -> EmuRole | None:
         wanted = _personal_role_name(member.user)
         return next((r for r in member.roles if r.name == wanted), None)
 
     def _set_extra(self, bits: int) -> None:
-        with stable_snowflakes(self.emu, "role", self.server.id, "permissions", self.member.user.name):
-            self.emu.set_permissions(self.member, bits)
+        role_id = stable_id("role", self.server.id, "permissions", self.member.user.name, 0)
+        self.emu.set_permissions(self.member, bits, role_id=role_id)
 
 
 def _add_guild(emu: DiscordEmulator, name: str, owner: EmuUser) -> EmuGuild:
-    with stable_snowflakes(emu, "guild", name):
-        guild = emu.add_guild(name, owner=owner)
-    return guild
+    # The numbers continue the ids of earlier consoles, so their databases still match:
+    # 1 went to the bot's role, which nothing keeps.
+    guild_id, channel_id = stable_id("guild", name, 0), stable_id("guild", name, 2)
+    return emu.add_guild(name, owner=owner, id=guild_id, channel_id=channel_id)
 
 
 def _user(emu: DiscordEmulator, name: str) -> EmuUser:
@@ -247,12 +297,39 @@ def _user(emu: DiscordEmulator, name: str) -> EmuUser:
     found = next((u for u in emu.users.values() if _name_key(u.name) == key and not u.bot), None)
     if found is not None:
         return found
-    with stable_snowflakes(emu, "user", key):
-        return emu.add_user(name)
+    return emu.add_user(name, id=stable_id("user", key, 0))
 
 
 def _join(emu: DiscordEmulator, guild: EmuGuild, user: EmuUser) -> EmuMember:
     return guild.get_member(user.id) or emu.add_member(guild, user)
+
+
+def _split_command_access(argument: str) -> tuple[str, str | None]:
+    """``"Drama Mods /show"`` → ("Drama Mods", "show"); no ``/command`` means every command."""
+    who, _, command = argument.strip().rpartition(" /")
+    if not who:
+        who, command = argument.strip(), ""
+    who = who.strip().strip("\"'")
+    if not who:
+        raise WorldError("name a role, member or #channel, e.g. :allow Curators /show")
+    name = command.strip().lstrip("/").split(" ")[0]
+    return who, name or None
+
+
+def _access_label(allowed: bool | None) -> str:
+    return {True: "allowed", False: "refused", None: "back to the default"}[allowed]
+
+
+def _target_label(target: EmuRole | EmuMember | EmuChannel) -> str:
+    if isinstance(target, EmuRole):
+        return target.mention if target.is_everyone else f"@{target.name}"
+    if isinstance(target, EmuChannel):
+        return f"#{target.name}"
+    return target.user.name
+
+
+def _command_label(command: str | None) -> str:
+    return f"/{command}" if command else "every command"
 
 
 def _personal_role_name(user: EmuUser) -> str:

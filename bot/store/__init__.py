@@ -1,16 +1,33 @@
-"""The SQLite store: every SQL statement of the bot lives in this package."""
+"""The store: every SQL statement of the bot lives in this package, behind :class:`Store`.
+
+Layout: ``store.py`` is the facade the cogs use; ``reader.py`` (reads on the event loop) and
+``writer.py`` (transactions and group commit in aiosqlite's thread) are the two mechanisms;
+``shows.py``, ``ratings.py`` and ``guild_settings.py`` hold the queries per aggregate; ``rows.py``
+maps rows to the models in ``models.py``; ``migrate.py`` applies ``migrations/``.
+"""
 
 from bot.store.errors import (
     EpisodeNotFound,
+    EpisodesHaveCriticScores,
     EpisodesHaveRatings,
+    Outage,
+    ReadUnavailable,
+    SchemaError,
+    ShowAlreadyHidden,
     ShowNotFound,
+    ShowNotHidden,
     ShowReadOnly,
     ShowTitleTaken,
     StoreConflict,
+    StoreError,
+    WriteUnavailable,
 )
 from bot.store.models import (
+    EPISODE_FIELDS,
+    SHOW_FIELDS,
     UNSET,
     CommentRemoval,
+    DefaultShow,
     Episode,
     EpisodeSpec,
     GuildSettings,
@@ -23,22 +40,31 @@ from bot.store.models import (
     ShowSpec,
     Tally,
 )
-from bot.store.store import Store, StoreError
+from bot.store.store import Store
 
 __all__ = [
+    "EPISODE_FIELDS",
+    "SHOW_FIELDS",
     "UNSET",
     "CommentRemoval",
+    "DefaultShow",
     "Episode",
     "EpisodeNotFound",
     "EpisodeSpec",
+    "EpisodesHaveCriticScores",
     "EpisodesHaveRatings",
     "GuildSettings",
     "MemberRating",
+    "Outage",
     "Rating",
     "RatingChange",
+    "ReadUnavailable",
+    "SchemaError",
     "Show",
+    "ShowAlreadyHidden",
     "ShowFootprint",
     "ShowNotFound",
+    "ShowNotHidden",
     "ShowOverview",
     "ShowReadOnly",
     "ShowSpec",
@@ -47,4 +73,5 @@ __all__ = [
     "StoreConflict",
     "StoreError",
     "Tally",
+    "WriteUnavailable",
 ]

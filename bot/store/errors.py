@@ -1,61 +1,124 @@
-"""Writes the store refuses because of what is already stored.
+"""What the store refuses, and why, as data: the text layer (bot.text) words it for members and hosts.
 
-Each message is written for the member who asked: a cog may show ``str(error)`` as it is.
+Every exception names the facts a reply needs (a title, a count, a reason code) and nothing else;
+none of them carries an English sentence.
 """
 
 from __future__ import annotations
 
+import enum
 
-class StoreConflict(Exception):
+
+class StoreError(Exception):
+    """Anything the store raises on purpose."""
+
+
+class SchemaError(StoreError):
+    """The database's schema cannot be used by this dramabot (newer, or a migration failed)."""
+
+    def __init__(self, reason: str, *, path: str, version: int = 0, known: int = 0, detail: str = "") -> None:
+        super().__init__(reason, path, version, known, detail)
+        self.reason = reason  # "newer_schema" | "migration_failed" | "bad_migration_name"
+        self.path = path
+        self.version = version
+        self.known = known
+        self.detail = detail
+
+
+class StoreConflict(StoreError):
     """A write that conflicts with the stored data; nothing was changed."""
 
 
 class ShowTitleTaken(StoreConflict):
-    """The server already has a show of that title (compared without regard to case)."""
+    """The server can already see a show of that title and season (compared without regard to case)."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, season: int = 1, *, catalog: bool = False) -> None:
+        super().__init__(title, season, catalog)
         self.title = title
-        super().__init__(f"This server already has a show called “{title}”.")
+        self.season = season
+        self.catalog = catalog  # the show it clashes with is the catalog's
 
 
 class ShowReadOnly(StoreConflict):
     """The show belongs to the bundled catalog, which servers cannot change."""
 
     def __init__(self, title: str) -> None:
+        super().__init__(title)
         self.title = title
-        super().__init__(
-            f"“{title}” is part of the bundled catalog and cannot be changed here. "
-            "Copy it into this server first to edit your own version."
-        )
 
 
 class ShowNotFound(StoreConflict):
     """No show of that id exists that this server owns (or, for reads, can see)."""
 
     def __init__(self, show_id: int) -> None:
+        super().__init__(show_id)
         self.show_id = show_id
-        super().__init__("That show does not exist in this server (it may have just been deleted).")
 
 
 class EpisodeNotFound(StoreConflict):
     """The show has no episode of that number (its run may have just been shortened)."""
 
     def __init__(self, number: int) -> None:
+        super().__init__(number)
         self.number = number
-        super().__init__(f"This show has no episode {number}.")
 
 
 class EpisodesHaveRatings(StoreConflict):
     """Shortening the show would delete members' ratings of the episodes past the new end."""
 
     def __init__(self, ratings: int, episodes: int) -> None:
+        super().__init__(ratings, episodes)
         self.ratings = ratings
         self.episodes = episodes
-        super().__init__(
-            f"Shortening the show would delete {_count(ratings, 'member rating')} "
-            f"on {_count(episodes, 'episode')}. Nothing was changed."
-        )
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+class EpisodesHaveCriticScores(StoreConflict):
+    """Shortening the show would delete critic scores of the episodes past the new end."""
+
+    def __init__(self, scores: int, first: int, last: int) -> None:
+        super().__init__(scores, first, last)
+        self.scores = scores
+        self.first = first  # the first episode that would go
+        self.last = last  # the show's current last episode
+
+
+class ShowAlreadyHidden(StoreConflict):
+    """The catalog show is already hidden in this server."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(title)
+        self.title = title
+
+
+class ShowNotHidden(StoreConflict):
+    """The catalog show is not hidden in this server, so there is nothing to unhide."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(title)
+        self.title = title
+
+
+class Outage(enum.Enum):
+    """Why the database cannot take a write right now."""
+
+    BUSY = "busy"  # another process holds the write lock longer than the busy timeout
+    FULL = "full"  # the disk (or the database's size limit) is full
+    READ_ONLY = "read_only"  # the file, its folder or the filesystem is read-only
+    IO = "io"  # the operating system reported an I/O error
+
+
+class WriteUnavailable(StoreError):
+    """The write was not made: the database cannot be written right now. Reads still work."""
+
+    def __init__(self, outage: Outage, detail: str = "") -> None:
+        super().__init__(outage, detail)
+        self.outage = outage
+        self.detail = detail  # SQLite's or the OS's own words, for the log
+
+
+class ReadUnavailable(StoreError):
+    """A read could not get at the database in time (another process holds it exclusively)."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final
@@ -90,6 +91,72 @@ class ShowSpec:
     summary: str | None = None
     episodes: tuple[EpisodeSpec, ...] = ()
 
+    @classmethod
+    def of(cls, show: Show, episodes: Iterable[Episode]) -> ShowSpec:
+        """A stored show as a spec: the one Show → ShowSpec conversion (copies, exports, comparisons).
+
+        Episodes with nothing set are left out, as a show file leaves them out; the catalog key is
+        kept only for catalog shows.
+        """
+        return cls(
+            key=show.catalog_key if show.is_catalog else None,
+            title=show.title,
+            episode_count=show.episode_count,
+            original_title=show.original_title,
+            aliases=show.aliases,
+            kind=show.kind,
+            year=show.year,
+            network=show.network,
+            season=show.season,
+            verdict=show.verdict,
+            verdict_text=show.verdict_text,
+            summary=show.summary,
+            episodes=tuple(
+                EpisodeSpec(number=e.number, title=e.title, critic_score=e.critic_score, summary=e.summary)
+                for e in sorted(episodes, key=lambda e: e.number)
+                if e.title is not None or e.critic_score is not None or e.summary is not None
+            ),
+        )
+
+    def normalised(self) -> ShowSpec:
+        """The same show with aliases sorted and empty episodes left out, for comparing two specs."""
+        return ShowSpec(
+            key=self.key,
+            title=self.title,
+            episode_count=self.episode_count,
+            original_title=self.original_title,
+            aliases=tuple(sorted(self.aliases)),
+            kind=self.kind,
+            year=self.year,
+            network=self.network,
+            season=self.season,
+            verdict=self.verdict,
+            verdict_text=self.verdict_text,
+            summary=self.summary,
+            episodes=tuple(
+                e
+                for e in sorted(self.episodes, key=lambda e: e.number)
+                if e.title is not None or e.critic_score is not None or e.summary is not None
+            ),
+        )
+
+
+# The fields of a ShowSpec and an EpisodeSpec an import may set; those it does not set are kept.
+SHOW_FIELDS: Final = (
+    "title",
+    "original_title",
+    "aliases",
+    "kind",
+    "year",
+    "network",
+    "season",
+    "episode_count",
+    "verdict",
+    "verdict_text",
+    "summary",
+)
+EPISODE_FIELDS: Final = ("title", "critic_score", "summary")
+
 
 @dataclass(frozen=True, slots=True)
 class Tally:
@@ -169,6 +236,8 @@ class ShowFootprint:
     ratings: int  # member ratings that would go
     comments: int  # of those, the ratings that carry a comment
     episodes: int  # episode rows that would go
+    critic_scores: int = 0  # of those episodes, the ones with a critic score
+    rated_episodes: int = 0  # of those episodes, the ones members rated
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,3 +247,11 @@ class ShowOverview:
     show: Show
     critic_average: Fraction | None  # exact mean of the critic's episode scores (0–5), None if none
     scored_episodes: int  # how many episodes have a critic score
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultShow:
+    """The show commands use when a member names none, and how many shows the server sees."""
+
+    show: Show | None  # the server's default if it has one it can see, else its only show, else None
+    visible: int  # how many shows the server can see (0: none yet; more than one: it must choose)

@@ -13,6 +13,7 @@ with the locale's digit grouping (``1,001``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 
 from babel import Locale
@@ -57,13 +58,36 @@ def t(key: str, /, *, locale: str = DEFAULT_LOCALE, **args: object) -> str:
             raise TypeError(f"message {key!r} depends on a number: pass count=<int>")
         form = _locale(locale).plural_form(abs(count))
         template = template.get(form) or template["other"]
-    values = {
-        name: format_decimal(value, locale=locale)
-        if _is_count(name) and isinstance(value, int) and not isinstance(value, bool)
-        else value
-        for name, value in args.items()
-    }
+    values = {name: _value(name, value, locale) for name, value in args.items()}
     return template.format_map(values)
+
+
+def _value(name: str, value: object, locale: str) -> object:
+    if isinstance(value, Message):
+        return value.render(locale)
+    if _is_count(name) and isinstance(value, int) and not isinstance(value, bool):
+        return format_decimal(value, locale=locale)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message not yet put into words: its id and the values it takes.
+
+    Exceptions and replies carry these, so the words are chosen where the reader's locale is known.
+    A value may itself be a Message (a counted noun, a file size), put into words in the same locale.
+    """
+
+    id: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, locale: str = DEFAULT_LOCALE) -> str:
+        return t(self.id, locale=locale, **self.values)
+
+
+def message(key: str, /, **values: object) -> Message:
+    """``Message(key, values)`` written like a call to :func:`t`."""
+    return Message(key, values)
 
 
 def has(key: str, locale: str = DEFAULT_LOCALE) -> bool:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULT_API_BASE, DEFAULT_GATEWAY_URL, Settings, SettingsError
+from bot.settings import (
+    DEFAULT_API_BASE,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_GATEWAY_URL,
+    DatabaseUrl,
+    Settings,
+    SettingsError,
+)
 
 TOKEN = "MTIz.NDU2.Nzg5"
 
@@ -70,3 +77,69 @@ def test_a_bad_value_names_its_key_and_the_fix(env: dict[str, str], key: str, hi
     message = str(caught.value)
     assert message.startswith(key) and hint in message
     assert "\n" not in message
+
+
+def test_the_token_never_shows_in_the_settings_repr() -> None:
+    assert TOKEN not in repr(Settings.from_env({"DISCORD_TOKEN": TOKEN}))
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("sqlite:///data/dramabot.db", Path("data/dramabot.db")),
+        ("sqlite:////var/lib/dramabot/bot.db", Path("/var/lib/dramabot/bot.db")),
+        # A URL scheme is case-insensitive (RFC 3986), so a host's SQLITE:// works as well.
+        ("SQLITE:///data/dramabot.db", Path("data/dramabot.db")),
+        ("SQLite:////srv/bot.db", Path("/srv/bot.db")),
+        ("  sqlite:///data/my drama.db \n", Path("data/my drama.db")),
+    ],
+)
+def test_database_url_forms(url: str, path: Path) -> None:
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": url})
+    assert settings.database_url == DatabaseUrl("sqlite", path)
+    assert settings.database_path == path
+    assert settings.database_url.redacted() == f"sqlite:///{path.as_posix()}"
+
+
+@pytest.mark.parametrize(
+    ("url", "extra"),
+    [
+        ("sqlite:///data/x.db?mode=ro", "?mode=ro"),
+        ("sqlite:////srv/x.db?cache=shared&mode=rwc", "?cache=shared&mode=rwc"),
+        ("sqlite:///data/x.db#backup", "#backup"),
+        ("SQLITE:///data/x.db?", "?"),
+    ],
+)
+def test_a_query_string_or_fragment_is_refused_with_what_to_remove(url: str, extra: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": url})
+    message = str(caught.value)
+    assert message.startswith(f"DATABASE_URL: remove {extra!r} from the end")
+    assert "sqlite:///relative/path.db or sqlite:////absolute/path.db" in message
+    assert "\n" not in message
+
+
+def test_an_unsupported_database_names_the_supported_forms() -> None:
+    with pytest.raises(SettingsError) as caught:
+        DatabaseUrl.parse("postgresql://bot:s3cret@db/dramabot")
+    message = str(caught.value)
+    assert "only SQLite is supported" in message and "sqlite:////absolute/path.db" in message
+    assert "not 'postgresql'" in message and "s3cret" not in message
+
+
+def test_a_server_database_url_is_redacted_without_its_password() -> None:
+    # What postgresql:// will parse into: the password is kept for connecting, never shown.
+    url = DatabaseUrl("postgresql", Path("dramabot"), username="bot", password="s3cret", host="db", port=5432)
+    assert url.redacted() == "postgresql://bot:***@db:5432/dramabot"
+    assert "s3cret" not in repr(url) and "s3cret" not in str(url)
+
+
+def test_how_long_to_keep_trying_discord_is_a_number_of_seconds() -> None:
+    assert Settings.from_env({"DISCORD_TOKEN": TOKEN}).connect_timeout == DEFAULT_CONNECT_TIMEOUT == 120
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "DISCORD_CONNECT_TIMEOUT": " 2.5 "})
+    assert settings.connect_timeout == 2.5
+    for value in ("two minutes", "0", "-5", "nan", "inf", "1e9"):
+        with pytest.raises(SettingsError) as caught:
+            Settings.from_env({"DISCORD_TOKEN": TOKEN, "DISCORD_CONNECT_TIMEOUT": value})
+        assert str(caught.value).startswith(f"DISCORD_CONNECT_TIMEOUT: {value!r} is not a number of seconds")
+        assert "120" in str(caught.value)

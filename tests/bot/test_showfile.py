@@ -60,7 +60,7 @@ def test_a_minimal_show_reads() -> None:
         (document(episodes=[{"number": 1}, {"number": 1}]), "appears twice"),
         (document(verdict={"score": 11}), r"verdict.score: 11 is outside 0–10"),
         (document(rating=3), "unknown key 'rating'"),
-        (document(summary="x" * 2001), "summary: is 2001 characters long"),
+        (document(summary="x" * 2001), "summary: is 2,001 characters long; at most 2,000 are allowed"),
     ],
 )
 def test_broken_documents_say_where_and_what_was_expected(text: str, message: str) -> None:

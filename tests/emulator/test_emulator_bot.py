@@ -18,9 +18,11 @@ from emulator import (
     EmuGuild,
     EmuMember,
     InteractionTimeout,
+    Unresolved,
     connect_bot,
 )
-from emulator.permissions import ADMINISTRATOR, INTENT_GUILD_MEMBERS, MANAGE_GUILD
+from emulator.permissions import ADMINISTRATOR, MANAGE_GUILD
+from emulator.protocol import Intent
 from tests.emulator.openapi_check import OpenAPIChecker
 
 SHOWS = ["Run On", "Running Man", "Reply 1988", "Crash Landing on You", "Signal"]
@@ -75,11 +77,28 @@ class TinyBot(discord.Client):
         self.sync_on_start = sync
         self.errors: list[discord.HTTPException] = []
         self.late_delay = 0.0
+        self.heard: list[tuple[str, int, str]] = []  # what members did in channels: (event, user id, detail)
+        self.permission_updates: list[discord.RawAppCommandPermissionsUpdateEvent] = []
         self._define_commands()
 
     async def setup_hook(self) -> None:
         if self.sync_on_start:
             await self.tree.sync()
+
+    async def on_message(self, message: discord.Message) -> None:
+        if not message.author.bot:
+            self.heard.append(("message", message.author.id, message.content))
+
+    async def on_typing(self, channel: discord.abc.Messageable, user: discord.abc.User, when: object) -> None:
+        self.heard.append(("typing", user.id, getattr(channel, "name", "")))
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        self.heard.append(("reaction", payload.user_id, str(payload.emoji)))
+
+    async def on_raw_app_command_permissions_update(
+        self, payload: discord.RawAppCommandPermissionsUpdateEvent
+    ) -> None:
+        self.permission_updates.append(payload)
 
     async def _try(self, action: Callable[[], object]) -> bool:
         try:
@@ -169,7 +188,14 @@ class TinyBot(discord.Client):
         @tree.command(description="Server only")
         @app_commands.guild_only()
         async def serveronly(interaction: discord.Interaction) -> None:
+            if interaction.guild_id is None:  # only a modified client gets here
+                await interaction.response.send_message("this only works in a server", ephemeral=True)
+                return
             await interaction.response.send_message("in a server")
+
+        @tree.command(description="Who is that")
+        async def whois(interaction: discord.Interaction, target: discord.User) -> None:
+            await interaction.response.send_message(f"{type(target).__name__} {target.id}")
 
         @tree.command(description="Responds twice")
         async def twice(interaction: discord.Interaction) -> None:
@@ -332,7 +358,7 @@ async def test_privileged_intents_need_to_be_granted(emu: DiscordEmulator, guild
     with pytest.raises(discord.PrivilegedIntentsRequired):
         async with connect_bot(TinyBot(intents=intents), emu):
             pass
-    emu.privileged_intents = INTENT_GUILD_MEMBERS
+    emu.privileged_intents = Intent.GUILD_MEMBERS
     async with connect_bot(TinyBot(intents=intents), emu) as client:
         cached = client.get_guild(guild.id)
         assert cached is not None and cached.chunked
@@ -490,6 +516,33 @@ async def test_validate_false_sends_invalid_values(
     assert result.message.content == "that is not a number"
 
 
+async def test_a_modified_client_can_name_someone_without_resolving_them(
+    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+) -> None:
+    assert (await emu.invoke(alice, "whois", target=alice)).message.content == f"Member {alice.id}"
+    with pytest.raises(ClientRejected, match="must be a user"):
+        await emu.invoke(alice, "whois", target=Unresolved(alice.id))
+    # Nothing about the id in `resolved`: discord.py can only hand the bot a bare Object.
+    unresolved = await emu.invoke(alice, "whois", target=Unresolved(alice.id), validate=False)
+    assert unresolved.message.content == f"Object {alice.id}"
+    nobody = await emu.invoke(alice, "whois", target=Unresolved(1 << 60), validate=False)
+    assert nobody.message.content == f"Object {1 << 60}"
+    assert "resolved" not in nobody.payload["data"]
+
+
+async def test_a_modified_client_can_run_a_guild_only_command_in_a_dm(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    dm = emu.dm_channel(alice)
+    with pytest.raises(ClientRejected, match="not available in DMs"):
+        await emu.invoke(alice, "serveronly", in_channel=dm)
+    for who in (alice, alice.user):
+        result = await emu.invoke(who, "serveronly", in_channel=dm, validate=False)
+        assert result.message.content == "this only works in a server"
+        assert result.guild is None and result.payload["context"] == 1 and "guild_id" not in result.payload
+        assert result.payload["user"]["id"] == str(alice.id)
+
+
 # -- server-side rejections -----------------------------------------------------------------------
 
 
@@ -624,6 +677,116 @@ async def test_reconnect_request_resumes(emu: DiscordEmulator, alice: EmuMember,
     await emu.wait_until_ready()
     assert emu.gateway.resume_count == 1 and emu.gateway.identify_count == 1
     assert (await emu.invoke(alice, "ping")).message.content == "pong"
+
+
+# -- server settings ------------------------------------------------------------------------------
+
+
+async def test_integrations_settings_let_a_role_see_a_command_its_default_permission_hides(
+    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+) -> None:
+    mods = emu.add_role(guild, "Mods")
+    emu.assign_role(alice, mods)
+    with pytest.raises(ClientRejected, match="You do not have permission to use /mod"):
+        await emu.invoke(alice, "mod")
+    emu.set_command_permission(guild, "mod", mods, True)
+    # The client lets her send it now; the bot's own permission check still says no.
+    assert (await emu.invoke(alice, "mod")).message.content == "denied: MissingPermissions"
+    await eventually(lambda: len(bot.permission_updates) == 1)
+    [update] = bot.permission_updates
+    mod = next(c for c in emu.registered_commands() if c["name"] == "mod")
+    assert update.target_id == int(mod["id"]) and update.guild.id == guild.id
+    assert [(p.id, p.permission) for p in update.permissions] == [(mods.id, True)]
+
+    emu.set_command_permission(guild, "mod", alice, False)  # a member's own setting beats her roles'
+    with pytest.raises(ClientRejected, match="permission"):
+        await emu.invoke(alice, "mod")
+    emu.set_command_permission(guild, "mod", alice, None)
+    emu.set_command_permission(guild, "mod", guild.default_channel, False)
+    with pytest.raises(ClientRejected, match="not available in #general"):
+        await emu.invoke(alice, "mod")
+
+
+async def test_app_wide_settings_apply_to_every_command_unless_a_command_says_otherwise(
+    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+) -> None:
+    emu.set_command_permission(guild, None, guild.everyone_role, False)
+    with pytest.raises(ClientRejected, match="You do not have permission to use /ping"):
+        await emu.invoke(alice, "ping")
+    emu.set_command_permission(guild, "ping", guild.everyone_role, True)
+    assert (await emu.invoke(alice, "ping")).message.content == "pong"
+    with pytest.raises(ClientRejected):
+        await emu.invoke(alice, "vote")
+    boss = emu.add_member(guild, emu.add_user("boss"), permissions=ADMINISTRATOR)
+    assert (await emu.invoke(boss, "vote")).message.content == "votes: 0"  # admins cannot be locked out
+    assert len(emu.command_permissions(guild)) == 2
+
+
+# -- gateway over time ----------------------------------------------------------------------------
+
+
+async def test_heartbeats_are_acknowledged_after_discord_py_noted_sending_them(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    latencies: list[float] = []
+    acknowledge = discord.gateway.KeepAliveHandler.ack
+
+    def measured(handler: discord.gateway.KeepAliveHandler) -> None:
+        acknowledge(handler)
+        latencies.append(handler.latency)
+
+    monkeypatch.setattr(discord.gateway.KeepAliveHandler, "ack", measured)
+    interval = 0.04  # short, so that many heartbeats fit into a few seconds
+    async with DiscordEmulator(heartbeat_interval=interval) as emu:
+        emu.add_guild("Drama Club")
+        async with connect_bot(TinyBot(sync=False), emu):
+            await asyncio.sleep(3.0)
+    assert len(latencies) >= 40
+    # An ACK that beats discord.py's own bookkeeping is measured against the previous heartbeat,
+    # a whole interval back; at 41.25 s that is the "Can't keep up, websocket is 41s behind" warning.
+    assert max(latencies) < interval * 0.75, latencies
+    assert "Can't keep up" not in caplog.text
+
+
+async def test_members_chatter_reaches_the_bot_as_its_intents_ask(
+    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+) -> None:
+    bob = emu.add_member(guild, emu.add_user("bob"))
+    stats = emu.chatter(guild, messages=2, typing=2, reactions=2, members=[alice, bob])
+    assert (stats.messages, stats.typing, stats.reactions, stats.queued) == (2, 2, 2, 6)
+    await eventually(lambda: len(bot.heard) == 6)
+    assert sorted(bot.heard) == sorted(
+        [
+            # No MESSAGE_CONTENT intent: Discord blanks what other members wrote.
+            ("message", alice.id, ""),
+            ("message", bob.id, ""),
+            ("typing", alice.id, "general"),
+            ("typing", bob.id, "general"),
+            ("reaction", alice.id, "👍"),
+            ("reaction", bob.id, "👍"),
+        ]
+    )
+
+
+async def test_a_bot_without_the_message_intents_hears_no_chatter(
+    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember
+) -> None:
+    intents = discord.Intents.default()
+    intents.guild_messages = intents.guild_typing = intents.guild_reactions = False
+    async with connect_bot(TinyBot(sync=False, intents=intents), emu) as deaf:
+        assert emu.chatter(guild, messages=3, typing=3, reactions=3).queued == 0
+        emu.add_channel(guild, "news")  # GUILDS is still asked for
+        await eventually(lambda: deaf.get_channel(guild.channels[-1].id) is not None)
+        assert deaf.heard == []
+
+
+async def test_a_text_file_is_served_with_its_charset(
+    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    upload = EmuFile("run-on.txt", "Episode 1 – 3/5".encode(), "text/plain; charset=utf-8")
+    result = await emu.invoke(alice, "upload", file=upload)
+    assert result.message.content == "run-on.txt: 17 bytes"
+    assert emu.internal_errors == []
 
 
 # -- OpenAPI --------------------------------------------------------------------------------------

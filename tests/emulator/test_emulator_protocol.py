@@ -14,10 +14,20 @@ from typing import Any
 import aiohttp
 import pytest
 
-from emulator import DiscordEmulator, EmuGuild, EmuMember, InteractionResult
+from emulator import (
+    DiscordEmulator,
+    EmuGuild,
+    EmulatorError,
+    EmuMember,
+    InteractionResult,
+    InteractionTimeout,
+    Unresolved,
+)
+from emulator.permissions import MANAGE_GUILD
+from emulator.protocol import ApplicationCommandPermissionType, Intent, OptionType
 from tests.emulator.openapi_check import OpenAPIChecker
 
-GUILDS_INTENT = 1
+GUILDS_INTENT = Intent.GUILDS
 
 
 def ping_command(**extra: Any) -> dict[str, Any]:
@@ -85,6 +95,14 @@ class RawGateway:
             if frame.get("t") == event:
                 return frame
 
+    async def everything_until_members_of(self, guild: EmuGuild) -> list[dict[str, Any]]:
+        """Every dispatch queued so far: a member request is always answered, and answered last."""
+        await self.send(8, {"guild_id": str(guild.id), "query": "", "limit": 0})
+        frames = []
+        while (frame := await self.receive())["t"] != "GUILD_MEMBERS_CHUNK":
+            frames.append(frame)
+        return frames
+
 
 @pytest.fixture
 def guild(emu: DiscordEmulator) -> EmuGuild:
@@ -117,6 +135,25 @@ async def test_json_content_type_is_exactly_what_discord_py_parses(
         assert response.headers["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize(
+    ("content_type", "served_as"),
+    [
+        ("text/plain; charset=utf-8", "text/plain; charset=utf-8"),
+        ('text/plain;charset="UTF-8"', "text/plain; charset=utf-8"),
+        ("application/json", "application/json"),
+        (None, "application/octet-stream"),
+        ("garbage", "application/octet-stream"),
+    ],
+)
+async def test_attachments_are_served_with_their_media_type_and_charset(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, content_type: str | None, served_as: str
+) -> None:
+    attachment = emu.store_attachment(1, "page.txt", "Episode 1 – 4/5".encode(), content_type)
+    async with http.get(attachment.url) as response:
+        assert response.status == 200 and response.headers["Content-Type"] == served_as
+        assert await response.read() == "Episode 1 – 4/5".encode()
+
+
 async def test_unknown_endpoint_is_404_and_logged(
     emu: DiscordEmulator, http: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -125,6 +162,41 @@ async def test_unknown_endpoint_is_404_and_logged(
     assert (status, body) == (404, {"message": "404: Not Found", "code": 0})
     assert "unhandled request GET /guilds/1/audit-logs" in caplog.text
     assert emu.requests[-1].status == 404
+
+
+# -- the world ------------------------------------------------------------------------------------
+
+
+def test_users_guilds_roles_and_channels_can_keep_the_ids_a_database_knows(emu: DiscordEmulator) -> None:
+    owner = emu.add_user("owner", id=100000000000000001)
+    guild = emu.add_guild("Drama Club", id=100000000000000002, channel_id=100000000000000003, owner=owner)
+    assert (guild.id, guild.everyone_role.id, guild.default_channel.id) == (
+        100000000000000002,
+        100000000000000002,
+        100000000000000003,
+    )
+    curators = emu.add_role(guild, "Curators", id=100000000000000004)
+    news = emu.add_channel(guild, "news", id=100000000000000005)
+    alice = emu.add_member(guild, emu.add_user("alice", id=100000000000000006))
+    personal = emu.set_permissions(alice, MANAGE_GUILD, role_id=100000000000000007)
+    assert (curators.id, news.id, alice.id, personal.id) == (
+        100000000000000004,
+        100000000000000005,
+        100000000000000006,
+        100000000000000007,
+    )
+    assert emu.add_user("bob").id not in {owner.id, alice.id}  # the others still get fresh snowflakes
+
+    with pytest.raises(EmulatorError, match="already used by another user"):
+        emu.add_user("alice again", id=alice.id)
+    with pytest.raises(EmulatorError, match="already used by another guild"):
+        emu.add_guild("Drama Club again", id=guild.id)
+    with pytest.raises(EmulatorError, match="already used by another role"):
+        emu.add_role(guild, "Curators again", id=curators.id)
+    with pytest.raises(EmulatorError, match="already used by another channel"):
+        emu.add_channel(guild, "news again", id=news.id)
+    with pytest.raises(EmulatorError, match="positive 64-bit"):
+        emu.add_user("carol", id=-5)
 
 
 # -- command storage and validation ---------------------------------------------------------------
@@ -286,6 +358,46 @@ async def test_identify_ready_guild_create_heartbeat(
     await gateway.ws.close()
 
 
+async def test_a_session_gets_only_the_events_its_intents_ask_for(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild, alice: EmuMember
+) -> None:
+    emu.privileged_intents = Intent.GUILD_MEMBERS | Intent.MESSAGE_CONTENT
+    asked = {
+        "nothing": 0,
+        "guilds": Intent.GUILDS,
+        "messages": Intent.GUILD_MESSAGES | Intent.MESSAGE_CONTENT,
+        "messages without content": Intent.GUILD_MESSAGES,
+        "typing and reactions": Intent.GUILD_MESSAGE_TYPING | Intent.GUILD_MESSAGE_REACTIONS,
+        "members": Intent.GUILD_MEMBERS,
+    }
+    sessions = {}
+    for name, intents in asked.items():
+        sessions[name] = await RawGateway.connect(http, emu)
+        assert (await sessions[name].identify(emu.token, intents))["t"] == "READY"
+    await emu.wait_until_ready()
+
+    bob = emu.add_member(guild, emu.add_user("bob"))
+    emu.add_role(guild, "Curators")
+    emu.chatter(guild, messages=2, typing=1, reactions=1, members=[alice, bob])
+
+    heard = {name: await gateway.everything_until_members_of(guild) for name, gateway in sessions.items()}
+    events = {name: sorted({f["t"] for f in frames}) for name, frames in heard.items()}
+    assert events == {
+        "nothing": [],
+        "guilds": ["GUILD_CREATE", "GUILD_ROLE_CREATE"],
+        "messages": ["MESSAGE_CREATE"],
+        "messages without content": ["MESSAGE_CREATE"],
+        "typing and reactions": ["MESSAGE_REACTION_ADD", "TYPING_START"],
+        "members": ["GUILD_MEMBER_ADD"],
+    }
+    said = {
+        name: [f["d"]["content"] for f in heard[name]] for name in ("messages", "messages without content")
+    }
+    assert said == {"messages": ["chatter 0", "chatter 1"], "messages without content": ["", ""]}
+    for gateway in sessions.values():
+        await gateway.ws.close()
+
+
 @pytest.mark.parametrize(
     ("identify", "close_code"),
     [
@@ -380,6 +492,69 @@ async def test_response_after_deadline_is_unknown_interaction(
     assert (status, body) == (404, {"code": 10062, "message": "Unknown interaction"})
     with pytest.raises(Exception, match="did not respond"):
         await task
+
+
+async def test_a_modified_client_can_send_what_is_no_snowflake_or_is_not_resolved(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
+) -> None:
+    entity_types = [OptionType.USER, OptionType.ROLE, OptionType.CHANNEL, OptionType.MENTIONABLE]
+    command = {
+        "name": "target",
+        "description": "Takes anything",
+        "options": [option(f"o{t}", t) for t in entity_types],
+    }
+    status, _ = await call(http, emu, "PUT", f"/applications/{emu.application_id}/commands", [command])
+    assert status == 200
+    gateway = await RawGateway.connect(http, emu)
+    await gateway.identify(emu.token)
+    emu.response_deadline = 0.05
+    for value in ("abc", "¹²³", "-5", "99999999999999999999999", Unresolved(alice.id)):
+        values = {f"o{t}": value for t in entity_types}
+        invoke = asyncio.create_task(emu.invoke(alice, "target", options=values, validate=False))
+        data = (await gateway.dispatch("INTERACTION_CREATE"))["d"]["data"]
+        sent = str(alice.id) if isinstance(value, Unresolved) else value
+        assert [(o["type"], o["value"]) for o in data["options"]] == [(t, sent) for t in entity_types]
+        assert "resolved" not in data
+        with pytest.raises(InteractionTimeout):  # nobody answers here; the payload is the point
+            await invoke
+    await gateway.ws.close()
+
+
+# -- server settings over REST ----------------------------------------------------------------------
+
+
+async def test_command_permissions_can_be_read_but_only_an_admin_sets_them(
+    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
+) -> None:
+    commands = f"/applications/{emu.application_id}/guilds/{guild.id}/commands"
+    status, [ping] = await call(http, emu, "PUT", commands, [ping_command(default_member_permissions="32")])
+    assert status == 200
+    assert await call(http, emu, "GET", f"{commands}/permissions") == (200, [])
+    status, body = await call(http, emu, "GET", f"{commands}/{ping['id']}/permissions")
+    assert (status, body["code"]) == (404, 10066)
+
+    curators = emu.add_role(guild, "Curators")
+    stored = emu.set_command_permissions(
+        guild,
+        "ping",
+        [{"id": str(curators.id), "type": ApplicationCommandPermissionType.ROLE, "permission": True}],
+    )
+    expected = {
+        "id": ping["id"],
+        "application_id": str(emu.application_id),
+        "guild_id": str(guild.id),
+        "permissions": [{"id": str(curators.id), "type": 1, "permission": True}],
+    }
+    assert stored == expected
+    for path, answer in (
+        (f"{commands}/permissions", [expected]),
+        (f"{commands}/{ping['id']}/permissions", expected),
+    ):
+        status, body = await call(http, emu, "GET", path)
+        assert (status, body) == (200, answer)
+        assert OpenAPIChecker.shared().response_errors("GET", path, status, body) == []
+    status, body = await call(http, emu, "PUT", f"{commands}/{ping['id']}/permissions", {"permissions": []})
+    assert (status, body) == (403, {"message": "Bots cannot use this endpoint", "code": 20001})
 
 
 def embed(**fields: Any) -> dict[str, Any]:

@@ -8,9 +8,27 @@ from pathlib import Path
 
 from tests.bot.test_main import clean_env
 
+# The console as `dramabot console` runs it, after the bot's setup has logged an error.
+SETUP_LOGS_AN_ERROR = """
+import logging, sys
+from bot.__main__ import main
+from bot.bot import DramaBot
 
-def console(cwd: Path, *lines: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    args = [sys.executable, "-m", "bot", "console"]
+setup = DramaBot.setup_hook
+
+async def setup_hook(self):
+    await setup(self)
+    logging.getLogger("bot.bot").error("something the bot did not expect")
+
+DramaBot.setup_hook = setup_hook
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def console(
+    cwd: Path, *lines: str, stdin: str | None = None, program: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    args = [sys.executable, *(["-c", program] if program else ["-m", "bot"]), "console"]
     for line in lines:
         args += ["-c", line]
     return subprocess.run(
@@ -107,3 +125,19 @@ def test_attachments_the_bot_sends_are_saved_to_a_folder(tmp_path: Path) -> None
     saved = tmp_path / "data" / "console-files" / "run-on.json"
     assert saved.exists() and '"Run On"' in saved.read_text(encoding="utf-8")
     assert "saved to data/console-files/run-on.json" in run.stdout.replace("\n", "")
+
+
+def test_a_script_that_ends_on_a_reply_with_buttons_exits_quietly(tmp_path: Path) -> None:
+    rate = [line for n in range(6) for line in (f":as member{n}", f"/rate 16 4 comment:comment {n}")]
+    run = console(tmp_path, *rate, ":as alice", "/comments 16")
+    assert "[1] Prev (disabled)  [2] 1/2 (disabled)  [3] Next" in run.stdout
+    # The page buttons still wait for a press when the script ends; closing must not disturb them.
+    assert (run.returncode, run.stderr) == (0, "")
+
+
+def test_an_error_the_bot_logs_fails_the_run_even_if_every_line_worked(tmp_path: Path) -> None:
+    run = console(tmp_path, "/verdict", program=SETUP_LOGS_AN_ERROR)
+    assert "✗" not in run.stdout and "8.5/10" in run.stdout
+    assert "something the bot did not expect" in run.stderr
+    assert "the bot logged an error during the run" in run.stderr
+    assert run.returncode == 1

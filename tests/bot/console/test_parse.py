@@ -8,13 +8,6 @@ from typing import Any
 import pytest
 
 from bot.console.parse import (
-    ATTACHMENT,
-    BOOLEAN,
-    INTEGER,
-    NUMBER,
-    ROLE,
-    STRING,
-    USER,
     ParseError,
     convert_options,
     load_file,
@@ -23,6 +16,10 @@ from bot.console.parse import (
     typing_at_end,
 )
 from emulator import EmuChannel, EmuFile, EmuRole, EmuUser
+from emulator.protocol import OptionType
+
+STRING, INTEGER, NUMBER = OptionType.STRING, OptionType.INTEGER, OptionType.NUMBER
+BOOLEAN, USER, ROLE, ATTACHMENT = OptionType.BOOLEAN, OptionType.USER, OptionType.ROLE, OptionType.ATTACHMENT
 
 SHOW = {"name": "show", "type": STRING, "autocomplete": True}
 SCORE_EPISODE = [{"name": "number", "type": INTEGER, "required": True}, SHOW]
@@ -36,8 +33,8 @@ COMMANDS: list[dict[str, Any]] = [
     {
         "name": "score",
         "options": [
-            {"name": "episode", "type": 1, "options": SCORE_EPISODE},
-            {"name": "show", "type": 1, "options": [SHOW]},
+            {"name": "episode", "type": OptionType.SUB_COMMAND, "options": SCORE_EPISODE},
+            {"name": "show", "type": OptionType.SUB_COMMAND, "options": [SHOW]},
         ],
     },
     {"name": "rate", "options": RATE},

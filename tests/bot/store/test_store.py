@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.scores import Score
-from bot.store import EpisodeSpec, ShowSpec, Store, StoreError
-from bot.store.store import migrations
+from bot.store import EpisodeSpec, ShowSpec, Store
+from bot.store.opening import StoreOpenError
+from bot.store.migrate import migrations
 from tests.bot.store.conftest import run_on
 
 
@@ -47,8 +48,9 @@ async def test_a_database_from_a_newer_dramabot_is_refused(tmp_path: Path) -> No
     path = tmp_path / "bot.db"
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA user_version = 999")
-    with pytest.raises(StoreError, match="newer than this dramabot knows"):
+    with pytest.raises(StoreOpenError) as refused:
         await Store.open(path)
+    assert (refused.value.reason, refused.value.found_version) == ("newer_schema", 999)
 
 
 async def test_the_catalog_loads_run_on_exactly(store: Store) -> None:

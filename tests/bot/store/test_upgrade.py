@@ -8,12 +8,15 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-import bot.store.store as store_module
+import bot.store.migrate as store_module
 from bot.bot import DEFAULT_CATALOG
 from bot.scores import Score
 from bot.showfile import load_catalog
-from bot.store import GuildSettings, ShowSpec, Store, StoreError, Tally
-from bot.store.store import migrations
+from bot.store import GuildSettings, ShowSpec, Store, Tally
+from bot.store.opening import StoreOpenError
+from bot.store.reader import Reader
+from bot.store.writer import Writer
+from bot.store.migrate import migrations
 
 SHOW_TABLES = ("show", "show_alias", "episode")
 
@@ -31,13 +34,19 @@ async def old_database(path: Path, version: int) -> int:
             connection.execute(f"PRAGMA user_version = {number}")
     # The store's own catalog code on a connection that is never migrated: Store.open would
     # upgrade the file before the catalog is in.
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    old = Store(connection, path)
+    old = await unmigrated_store(path)
     try:
         show_id = await old.save_catalog_show(load_catalog(DEFAULT_CATALOG)[0])
     finally:
         await old.close()
     return show_id
+
+
+async def unmigrated_store(path: Path) -> Store:
+    """The store's own code on a file left at its old schema (Store.open would upgrade it first)."""
+    writer = Writer(await aiosqlite.connect(path, isolation_level=None), path)
+    await writer.configure()
+    return Store(writer, Reader(path), path)
 
 
 def user_version(path: Path) -> int:
@@ -108,10 +117,8 @@ async def test_a_version_two_database_gains_server_settings(tmp_path: Path) -> N
     path = tmp_path / "old.db"
     show_id = await old_database(path, 2)
     # A member's rating written by the second release's store, before the upgrade.
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    old = Store(connection, path)
+    old = await unmigrated_store(path)
     try:
-        await old._configure()
         await old.save_rating(
             guild_id=1,
             show_id=show_id,
@@ -135,7 +142,7 @@ async def test_a_version_two_database_gains_server_settings(tmp_path: Path) -> N
         # Every server starts with the defaults and may choose.
         assert await store.guild_settings(1) == GuildSettings(1, None, None)
         assert await store.set_default_show(1, show_id) == GuildSettings(1, show_id, None)
-        ours = await store.create_show(1, ShowSpec(title="Run On", episode_count=2))
+        ours = await store.create_show(1, ShowSpec(title="Our Show", episode_count=2))
         assert await store.set_default_show(1, ours.id) == GuildSettings(1, ours.id, None)
         assert await store.episode_tally(1, show_id, 3) == Tally(1, 7)
         assert await store.integrity_check() == "ok"
@@ -160,8 +167,9 @@ async def test_a_migration_that_fails_halfway_leaves_the_previous_version(
     broken = (2, "0002_ratings.sql", real[1][2] + "\nINSERT INTO no_such_table VALUES (1);\n")
     monkeypatch.setattr(store_module, "migrations", lambda: [real[0], broken])
 
-    with pytest.raises(StoreError, match=r"migration 0002_ratings\.sql failed"):
+    with pytest.raises(StoreOpenError) as refused:
         await Store.open(path)
+    assert (refused.value.reason, refused.value.migration) == ("migration_failed", "0002_ratings.sql")
     assert user_version(path) == 1
     assert table_names(path) == set(SHOW_TABLES)
     with sqlite3.connect(path) as connection:
