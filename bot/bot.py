@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 import discord
 from discord import app_commands
@@ -18,15 +19,24 @@ from bot.tree import DramaTree
 log = logging.getLogger(__name__)
 
 # Loaded in this order at start-up; each module has an ``async def setup(bot)``.
-EXTENSIONS: tuple[str, ...] = ("cogs.scores", "cogs.community", "cogs.moderation", "cogs.admin")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.scores",
+    "cogs.community",
+    "cogs.moderation",
+    "cogs.browse",
+    "cogs.shows",
+    "cogs.episodes",
+    "cogs.settings",
+)
 
-DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
+# The bundled catalog ships inside the package (data/ in a checkout), so a wheel has it too.
+DEFAULT_CATALOG: Traversable = resources.files("bot.data") / "catalog.json"
 
 
 class DramaBot(commands.Bot):
     """dramabot. Cogs reach the database through ``bot.store``; nothing else opens it."""
 
-    def __init__(self, settings: Settings, *, catalog: Path = DEFAULT_CATALOG) -> None:
+    def __init__(self, settings: Settings, *, catalog: Traversable = DEFAULT_CATALOG) -> None:
         super().__init__(
             # Slash commands only: no prefix commands, no message content.
             command_prefix=commands.when_mentioned,

@@ -1,17 +1,27 @@
-"""Errors whose message is meant for the member who ran the command.
+"""Errors whose answer is meant for the member who ran the command, as data.
 
-Raise a :class:`UserFacingError` from anywhere (a cog, a transformer, a check): the command
-tree's error handler shows its text as a short ephemeral reply and logs nothing alarming.
-It subclasses ``AppCommandError`` so that discord.py passes it through transformers unwrapped.
+Raise a :class:`UserFacingError` from anywhere (a cog, a transformer, a check, a view): the
+command tree's error handler renders its :class:`~bot.text.Message` as a short ephemeral reply
+and logs nothing alarming. It subclasses ``AppCommandError`` so that discord.py passes it
+through transformers and checks unwrapped.
 """
 
 from __future__ import annotations
 
 from discord import app_commands
 
+from bot.text import Message
+
 
 class UserFacingError(app_commands.AppCommandError):
-    """Something the member can fix or should know; ``str()`` is the reply."""
+    """Something the member can fix or should know: ``message`` says what, in no language yet."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.message = Message(key, values)
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        return self.message.render()
 
 
 class UnknownShow(UserFacingError):
@@ -28,3 +38,11 @@ class UnknownEpisode(UserFacingError):
 
 class NothingYet(UserFacingError):
     """The thing asked for (a score, a summary, a verdict) has not been written yet."""
+
+
+class BadValue(UserFacingError):
+    """A value a modified client (or a careless member) sent that no command takes."""
+
+
+class NotAllowed(UserFacingError):
+    """The member lacks the rights for this command or button, checked when it is used."""

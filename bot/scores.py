@@ -84,11 +84,3 @@ def average(scores: list[Score]) -> Fraction | None:
     if not scores:
         return None
     return Fraction(sum(score.halves for score in scores), 2 * len(scores))
-
-
-def members_line(mean: Fraction | None, ratings: int) -> str:
-    """``Members: 4.5/5 from 2 ratings``: how a server's own view is shown beside the critic's."""
-    if mean is None or ratings == 0:
-        return "Members: no member ratings yet"
-    noun = "rating" if ratings == 1 else "ratings"
-    return f"Members: {format_average(mean)}/5 from {ratings} {noun}"

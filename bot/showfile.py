@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation, localcontext
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Self
@@ -268,7 +269,7 @@ def parse_single_show(text: str) -> ShowSpec:
     return read_single_show(text).spec
 
 
-def load_catalog(path: Path) -> list[ShowSpec]:
+def load_catalog(path: Path | Traversable) -> list[ShowSpec]:
     """The bundled catalog: every show must carry a ``key`` so reloading updates it in place."""
     source = str(path)
     try:

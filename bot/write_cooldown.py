@@ -1,38 +1,37 @@
-"""One budget of writes per member per server, shared by every command that writes."""
+"""One budget of writes per member per server, shared by every command that writes.
+
+discord.py's cooldown decorators keep one bucket per command; members could then flood by
+alternating /rate, /review and /unrate, so the writing commands share one
+:class:`commands.CooldownMapping`, which also forgets idle buckets by itself.
+
+The buckets live in this process's memory. Under sharding that is still right: a server lives on
+exactly one shard, and each process keeps the buckets of the servers on its shards.
+"""
 
 from __future__ import annotations
 
-import time
-
 import discord
 from discord import app_commands
+from discord.ext import commands
+
+
+def _member_in_server(interaction: discord.Interaction) -> tuple[int | None, int]:
+    return (interaction.guild_id, interaction.user.id)
 
 
 class WriteCooldown:
-    """At most ``rate`` writes per ``per`` seconds for each (server, member).
-
-    discord.py's cooldown decorators keep one bucket per command; members could then
-    flood by alternating /rate, /review and /unrate, so the writing commands share this.
-    """
+    """At most ``rate`` writes per ``per`` seconds for each (server, member)."""
 
     def __init__(self, rate: int, per: float) -> None:
-        self.rate = rate
-        self.per = per
-        self._buckets: dict[tuple[int | None, int], app_commands.Cooldown] = {}
+        self._mapping: commands.CooldownMapping[discord.Interaction] = commands.CooldownMapping(
+            commands.Cooldown(rate, per), _member_in_server
+        )
 
     def check(self, interaction: discord.Interaction) -> None:
         """Count one write; raises ``CommandOnCooldown`` (answered by the tree) when over budget."""
-        now = time.time()  # the clock discord.py's Cooldown uses
-        if len(self._buckets) > 10_000:
-            self._forget_idle(now)
-        key = (interaction.guild_id, interaction.user.id)
-        bucket = self._buckets.setdefault(key, app_commands.Cooldown(self.rate, self.per))
-        retry_after = bucket.update_rate_limit(now)
+        bucket = self._mapping.get_bucket(interaction)
+        if bucket is None:
+            return
+        retry_after = bucket.update_rate_limit()
         if retry_after:
             raise app_commands.CommandOnCooldown(bucket, retry_after)
-
-    def _forget_idle(self, now: float) -> None:
-        # A process that runs for months must not keep one bucket per member forever.
-        self._buckets = {
-            key: bucket for key, bucket in self._buckets.items() if now - bucket._last <= self.per
-        }

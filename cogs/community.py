@@ -1,141 +1,115 @@
-"""What the server's members think: /rate, /review, /comments, /myratings, /unrate."""
+"""What the server's members think: /rate, /review, /comments, /myratings, /unrate, /uncomment."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable
-from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import UserFacingError
+from bot.context import DramaInteraction, guild_id
+from bot.errors import BadValue
 from bot.markdown import escape, shorten, spoiler
-from bot.paginator import Paginator
-from bot.scores import Score, ScoreError, members_line
-from bot.show_option import EpisodeNumber, ShowOption, check_episode, show_or_default
+from bot.options import (
+    MEMBER,
+    EpisodeNumber,
+    MemberScore,
+    ShowOption,
+    check_episode,
+    paragraph,
+    parse_score,
+    show_or_default,
+)
+from bot.pages import Pager, chunk
+from bot.present import COLOUR_COMMUNITY, members_line, when
+from bot.replies import in_time, send_private
+from bot.scores import Score
 from bot.store import Rating, Show, Store
 from bot.store.models import CRITIC_MAX
-from bot.tree import report_error, send_private
+from bot.text import t
+from bot.ui import Form
 from bot.write_cooldown import WriteCooldown
 
 if TYPE_CHECKING:
     from bot.bot import DramaBot
 
-log = logging.getLogger(__name__)
-
-T = TypeVar("T")
-
-COLOUR = discord.Colour(0x5B8DEF)
 MAX_COMMENT = 1000
 COMMENTS_PER_PAGE = 5
 RATINGS_PER_PAGE = 10
-# Pages are built up front; a few hundred comments make about a hundred pages already.
+# The newest comments are read into pages; the footer counts every one.
 MAX_COMMENTS_SHOWN = 500
 # Discord's embed description limit is 4096 characters; escaped comments can double in length.
 _PAGE_CHARS = 3900
-# Discord allows 3 s for the first answer; past this, defer and finish in a follow-up.
-_DEFER_AFTER = 2.0
+# The store keeps display names of up to 100 characters (Discord's are shorter).
+_MAX_AUTHOR = 100
 
-MemberScore = app_commands.Range[float, 0.5, 5.0]
 CommentText = app_commands.Range[str, 1, MAX_COMMENT]
 
 
-class BadRating(UserFacingError):
-    """A score or comment a member cannot give."""
-
-
-def parse_member_score(value: object) -> Score:
-    try:
-        score = Score.parse(value, maximum=CRITIC_MAX)
-    except ScoreError:
-        score = Score(0)
-    if score.halves == 0:
-        shown = value if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else value
-        raise BadRating(f"{shown} isn't a score you can give: use 0.5 to 5 in half steps, like 4 or 4.5.")
-    return score
-
-
-def clean_comment(comment: str | None) -> str | None:
-    if comment is None or not comment.strip():
+def clean_comment(comment: str | None, *, field: str) -> str | None:
+    if comment is None:
         return None
-    comment = comment.strip()
-    if len(comment) > MAX_COMMENT:
-        raise BadRating(f"Your comment is {len(comment):,} characters long; the limit is {MAX_COMMENT:,}.")
-    return comment
+    return paragraph(comment, name=field, limit=MAX_COMMENT)
 
 
-def when(timestamp: str) -> str:
-    """A stored UTC timestamp as a Discord timestamp each member sees in their own time zone."""
-    moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    return discord.utils.format_dt(moment, "R")
+def author_name(interaction: discord.Interaction) -> str:
+    name = (
+        " ".join(interaction.user.display_name.split()) or interaction.user.name or str(interaction.user.id)
+    )
+    return shorten(name, _MAX_AUTHOR)
 
 
-async def within_deadline(interaction: discord.Interaction, work: Awaitable[T]) -> T:
-    """Run ``work``; if it is still going near Discord's 3-second limit, defer so the answer can follow."""
-    task = asyncio.ensure_future(work)
-    try:
-        return await asyncio.wait_for(asyncio.shield(task), _DEFER_AFTER)
-    except TimeoutError:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        return await task
-
-
-def comment_pages(show: Show, episode: int, comments: list[Rating], total: int) -> list[discord.Embed]:
+class CommentPages:
     """Up to five comments a page, fewer when they are long, every one behind its own spoiler."""
-    entries = []
-    for rating in comments:
-        flags = " · ⚠ spoilers" if rating.spoiler else ""
-        head = (
-            f"**{escape(shorten(rating.author_name, 32))}** · {rating.score.out_of(CRITIC_MAX)}"
-            f"{flags} · {when(rating.updated_at)}"
-        )
-        entries.append(f"{head}\n{spoiler(rating.comment or '')}")
-    pages: list[list[str]] = [[]]
-    size = 0
-    for entry in entries:
-        if pages[-1] and (len(pages[-1]) == COMMENTS_PER_PAGE or size + len(entry) + 2 > _PAGE_CHARS):
-            pages.append([])
-            size = 0
-        pages[-1].append(entry)
-        size += len(entry) + 2
-    shown = "" if total == len(comments) else f" (the newest {len(comments)} shown)"
-    embeds = []
-    for number, page in enumerate(pages, start=1):
+
+    def __init__(self, show: Show, episode: int, comments: list[Rating], total: int) -> None:
+        self.show = show
+        self.episode = episode
+        self.total = total
+        self.shown = len(comments)
+        entries = []
+        for rating in comments:
+            flags = t("comments.spoiler_flag") if rating.spoiler else ""
+            head = t(
+                "comments.head",
+                name=escape(shorten(rating.author_name, 32)),
+                score=rating.score.out_of(CRITIC_MAX),
+                flags=flags,
+                when=when(rating.updated_at),
+            )
+            entries.append(f"{head}\n{spoiler(rating.comment or '')}")
+        self.pages = chunk(entries, max_chars=_PAGE_CHARS, per_page=COMMENTS_PER_PAGE, gap="\n\n")
+
+    def render(self, index: int, count: int) -> discord.Embed:
         embed = discord.Embed(
-            title=f"{show.title} · Episode {episode} · Comments",
-            description="\n\n".join(page),
-            colour=COLOUR,
+            title=t("comments.title", title=self.show.title, episode=self.episode),
+            description=self.pages[index],
+            colour=COLOUR_COMMUNITY,
         )
-        noun = "comment" if total == 1 else "comments"
-        embed.set_footer(
-            text=f"{total} {noun} from this server{shown}, newest first · page {number}/{len(pages)}"
-        )
-        embeds.append(embed)
-    return embeds
+        key = "comments.footer" if self.total == self.shown else "comments.footer_newest"
+        embed.set_footer(text=t(key, count=self.total, shown_count=self.shown, page=index + 1, pages=count))
+        return embed
 
 
-class ReviewModal(discord.ui.Modal):
+class ReviewForm(Form):
     """Score, comment and a spoiler choice in one form, prefilled with the member's current rating."""
 
     def __init__(self, cog: Community, show: Show, episode: int, current: Rating | None) -> None:
-        super().__init__(title=shorten(f"Review: {show.title} ep. {episode}", 45), timeout=900)
+        super().__init__(title=shorten(t("review.form_title", title=show.title, episode=episode), 45))
         self.cog = cog
         self.show = show
         self.episode = episode
-        self.score: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
-            label="Score (0.5 to 5, in half steps)",
+        self.score: discord.ui.TextInput[ReviewForm] = discord.ui.TextInput(
+            label=t("review.score_label"),
             custom_id="score",
             placeholder="4.5",
             default=str(current.score) if current else None,
             min_length=1,
             max_length=4,
         )
-        self.comment: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
-            label="Comment (optional)",
+        self.comment: discord.ui.TextInput[ReviewForm] = discord.ui.TextInput(
+            label=t("review.comment_label"),
             custom_id="comment",
             style=discord.TextStyle.paragraph,
             default=current.comment if current and current.comment else None,
@@ -143,32 +117,35 @@ class ReviewModal(discord.ui.Modal):
             max_length=MAX_COMMENT,
         )
         spoils = bool(current and current.spoiler)
-        self.spoilers: discord.ui.Select[ReviewModal] = discord.ui.Select(
+        self.spoilers: discord.ui.Select[ReviewForm] = discord.ui.Select(
             custom_id="spoilers",
             options=[
-                discord.SelectOption(label="No spoilers", value="no", default=not spoils),
-                discord.SelectOption(label="Contains spoilers", value="yes", default=spoils),
+                discord.SelectOption(label=t("review.no_spoilers"), value="no", default=not spoils),
+                discord.SelectOption(label=t("review.contains_spoilers"), value="yes", default=spoils),
             ],
             min_values=1,
             max_values=1,
         )
         self.add_item(self.score)
         self.add_item(self.comment)
-        self.add_item(discord.ui.Label(text="Does your comment contain spoilers?", component=self.spoilers))
+        self.add_item(discord.ui.Label(text=t("review.spoiler_question"), component=self.spoilers))
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        if self.spoilers.values not in (["no"], ["yes"]):
+            raise BadValue("review.bad_spoiler_choice")
+        spoils = self.spoilers.values == ["yes"]
+        comment = clean_comment(self.comment.value, field=t("review.comment_label"))
+        if spoils and comment is None:
+            raise BadValue("review.spoiler_without_comment")
         await self.cog.save(
             interaction,
             self.show,
             self.episode,
-            score=self.score.value,
-            comment=self.comment.value,
-            spoiler=self.spoilers.values == ["yes"],
+            score=parse_score(self.score.value, MEMBER),
+            comment=comment,
+            spoiler=spoils,
             keep_comment=False,
         )
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await report_error(interaction, error)
 
 
 class Community(commands.Cog):
@@ -179,8 +156,7 @@ class Community(commands.Cog):
         self.writes = WriteCooldown(rate=5, per=10.0)
 
     async def _show(self, interaction: discord.Interaction, show: Show | None, episode: int) -> Show:
-        assert interaction.guild_id is not None
-        chosen = await show_or_default(self.store, interaction.guild_id, show)
+        chosen = await show_or_default(self.store, guild_id(interaction), show)
         check_episode(chosen, episode)
         return chosen
 
@@ -190,44 +166,44 @@ class Community(commands.Cog):
         show: Show,
         episode: int,
         *,
-        score: object,
+        score: Score,
         comment: str | None,
         spoiler: bool,
         keep_comment: bool,
     ) -> None:
-        """Check, write, and only then confirm: the member never hears "saved" for an unsaved rating."""
-        assert interaction.guild_id is not None
-        parsed = parse_member_score(score)
-        text = clean_comment(comment)
+        """Write, and only then confirm: the member never hears "saved" for an unsaved rating."""
+        guild = guild_id(interaction)
         self.writes.check(interaction)
-        change = await within_deadline(
+        change = await in_time(
             interaction,
             self.store.save_rating(
-                guild_id=interaction.guild_id,
+                guild_id=guild,
                 show_id=show.id,
                 episode=episode,
                 user_id=interaction.user.id,
-                author_name=interaction.user.display_name,
-                score=parsed,
-                comment=text,
+                author_name=author_name(interaction),
+                score=score,
+                comment=comment,
                 spoiler=spoiler,
-                keep_comment=keep_comment and text is None,
+                keep_comment=keep_comment and comment is None,
             ),
+            defer_now=not self.store.writes_idle,
         )
-        where = f"**{escape(show.title)}** episode {episode}"
+        where = t("rating.where", title=escape(show.title), episode=episode)
         new = change.current.score.out_of(CRITIC_MAX)
         if change.previous is None:
-            lines = [f"Saved your rating of **{new}** for {where}."]
+            lines = [t("rating.saved", score=new, where=where)]
         elif change.previous.score != change.current.score:
-            old = change.previous.score.out_of(CRITIC_MAX)
-            lines = [f"Updated your rating for {where} from {old} to **{new}**."]
+            lines = [
+                t("rating.updated", old=change.previous.score.out_of(CRITIC_MAX), score=new, where=where)
+            ]
         else:
-            lines = [f"Your rating for {where} stays at **{new}**."]
-        if text is not None:
-            lines.append("Your comment is saved" + (", marked as containing spoilers." if spoiler else "."))
+            lines = [t("rating.unchanged", score=new, where=where)]
+        if comment is not None:
+            lines.append(t("rating.comment_saved_spoilers" if spoiler else "rating.comment_saved"))
         elif change.current.comment and keep_comment:
-            lines.append("Your earlier comment is kept.")
-        lines.append(members_line(change.tally.average(), change.tally.ratings) + " in this server.")
+            lines.append(t("rating.comment_kept"))
+        lines.append(t("rating.in_this_server", members=members_line(change.tally)))
         await send_private(interaction, "\n".join(lines))
 
     @app_commands.command(name="rate", description="Rate an episode from 0.5 to 5, with an optional comment")
@@ -240,15 +216,16 @@ class Community(commands.Cog):
     )
     async def rate(
         self,
-        interaction: discord.Interaction,
+        interaction: DramaInteraction,
         episode: EpisodeNumber,
         score: MemberScore,
         comment: CommentText | None = None,
         show: ShowOption | None = None,
     ) -> None:
         chosen = await self._show(interaction, show, episode)
+        text = clean_comment(comment, field="comment")
         await self.save(
-            interaction, chosen, episode, score=score, comment=comment, spoiler=False, keep_comment=True
+            interaction, chosen, episode, score=score, comment=text, spoiler=False, keep_comment=True
         )
 
     @app_commands.command(name="review", description="Rate an episode and write a longer comment in a form")
@@ -257,12 +234,11 @@ class Community(commands.Cog):
         episode="Episode number, starting at 1", show="The show (defaults to this server's show)"
     )
     async def review(
-        self, interaction: discord.Interaction, episode: EpisodeNumber, show: ShowOption | None = None
+        self, interaction: DramaInteraction, episode: EpisodeNumber, show: ShowOption | None = None
     ) -> None:
-        assert interaction.guild_id is not None
         chosen = await self._show(interaction, show, episode)
-        current = await self.store.rating(interaction.guild_id, chosen.id, episode, interaction.user.id)
-        await interaction.response.send_modal(ReviewModal(self, chosen, episode, current))
+        current = await self.store.rating(guild_id(interaction), chosen.id, episode, interaction.user.id)
+        await interaction.response.send_modal(ReviewForm(self, chosen, episode, current))
 
     @app_commands.command(name="comments", description="What members of this server said about an episode")
     @app_commands.guild_only()
@@ -270,52 +246,51 @@ class Community(commands.Cog):
         episode="Episode number, starting at 1", show="The show (defaults to this server's show)"
     )
     async def comments(
-        self, interaction: discord.Interaction, episode: EpisodeNumber, show: ShowOption | None = None
+        self, interaction: DramaInteraction, episode: EpisodeNumber, show: ShowOption | None = None
     ) -> None:
-        assert interaction.guild_id is not None
+        guild = guild_id(interaction)
         chosen = await self._show(interaction, show, episode)
-        found = await self.store.comments(
-            interaction.guild_id, chosen.id, episode, limit=MAX_COMMENTS_SHOWN, offset=0
-        )
+        found = await self.store.comments(guild, chosen.id, episode, limit=MAX_COMMENTS_SHOWN, offset=0)
         if not found:
-            await send_private(
-                interaction, f"No comments on **{escape(chosen.title)}** episode {episode} here yet."
-            )
+            await send_private(interaction, t("comments.none", title=escape(chosen.title), episode=episode))
             return
-        total = await self.store.comment_count(interaction.guild_id, chosen.id, episode)
-        await Paginator.send(interaction, comment_pages(chosen, episode, found, total))
+        total = await self.store.comment_count(guild, chosen.id, episode)
+        pages = CommentPages(chosen, episode, found, total)
+        await Pager.send(interaction, len(pages.pages), pages.render)
 
     @app_commands.command(name="myratings", description="Your own ratings and comments in this server")
     @app_commands.guild_only()
     @app_commands.describe(show="Only this show (all shows when left out)")
-    async def myratings(self, interaction: discord.Interaction, show: ShowOption | None = None) -> None:
-        assert interaction.guild_id is not None
+    async def myratings(self, interaction: DramaInteraction, show: ShowOption | None = None) -> None:
         mine = await self.store.member_ratings(
-            interaction.guild_id, interaction.user.id, show.id if show else None
+            guild_id(interaction), interaction.user.id, show.id if show else None
         )
         if not mine:
-            where = f" for **{escape(show.title)}**" if show else ""
-            await send_private(
-                interaction, f"You haven't rated anything{where} in this server yet. Try `/rate`."
-            )
+            key = "myratings.none_for_show" if show else "myratings.none"
+            await send_private(interaction, t(key, title=escape(show.title) if show else ""))
             return
         lines = []
         for item in mine:
             rating = item.rating
-            line = f"**{escape(item.show_title)}** · Ep {rating.episode} · {rating.score.out_of(CRITIC_MAX)}"
+            line = t(
+                "myratings.line",
+                title=escape(item.show_title),
+                episode=rating.episode,
+                score=rating.score.out_of(CRITIC_MAX),
+            )
             if rating.comment:
                 line += f"\n> {escape(shorten(' '.join(rating.comment.split()), 90))}"
             lines.append(line)
-        pages = []
-        for start in range(0, len(lines), RATINGS_PER_PAGE):
+        pages = chunk(lines, per_page=RATINGS_PER_PAGE)
+
+        def render(index: int, count: int) -> discord.Embed:
             embed = discord.Embed(
-                title="Your ratings in this server",
-                description="\n".join(lines[start : start + RATINGS_PER_PAGE]),
-                colour=COLOUR,
+                title=t("myratings.title"), description=pages[index], colour=COLOUR_COMMUNITY
             )
-            embed.set_footer(text=f"{len(mine)} ratings · only you can see this")
-            pages.append(embed)
-        await Paginator.send(interaction, pages, ephemeral=True)
+            embed.set_footer(text=t("myratings.footer", count=len(mine)))
+            return embed
+
+        await Pager.send(interaction, len(pages), render, ephemeral=True)
 
     @app_commands.command(name="unrate", description="Delete your rating and comment for an episode")
     @app_commands.guild_only()
@@ -323,23 +298,46 @@ class Community(commands.Cog):
         episode="Episode number, starting at 1", show="The show (defaults to this server's show)"
     )
     async def unrate(
-        self, interaction: discord.Interaction, episode: EpisodeNumber, show: ShowOption | None = None
+        self, interaction: DramaInteraction, episode: EpisodeNumber, show: ShowOption | None = None
     ) -> None:
-        assert interaction.guild_id is not None
+        guild = guild_id(interaction)
         chosen = await self._show(interaction, show, episode)
         self.writes.check(interaction)
-        removed = await within_deadline(
+        removed = await in_time(
             interaction,
-            self.store.delete_rating(interaction.guild_id, chosen.id, episode, interaction.user.id),
+            self.store.delete_rating(guild, chosen.id, episode, interaction.user.id),
+            defer_now=not self.store.writes_idle,
         )
-        where = f"**{escape(chosen.title)}** episode {episode}"
+        where = t("rating.where", title=escape(chosen.title), episode=episode)
         if removed is None:
-            await send_private(interaction, f"You haven't rated {where}, so there was nothing to delete.")
+            await send_private(interaction, t("unrate.nothing", where=where))
             return
-        extra = " and your comment" if removed.comment else ""
-        await send_private(
-            interaction, f"Deleted your {removed.score.out_of(CRITIC_MAX)} rating{extra} for {where}."
+        key = "unrate.done_with_comment" if removed.comment else "unrate.done"
+        await send_private(interaction, t(key, score=removed.score.out_of(CRITIC_MAX), where=where))
+
+    @app_commands.command(
+        name="uncomment", description="Remove your comment on an episode and keep your score"
+    )
+    @app_commands.guild_only()
+    @app_commands.describe(
+        episode="Episode number, starting at 1", show="The show (defaults to this server's show)"
+    )
+    async def uncomment(
+        self, interaction: DramaInteraction, episode: EpisodeNumber, show: ShowOption | None = None
+    ) -> None:
+        guild = guild_id(interaction)
+        chosen = await self._show(interaction, show, episode)
+        self.writes.check(interaction)
+        kept = await in_time(
+            interaction,
+            self.store.remove_own_comment(guild, chosen.id, episode, interaction.user.id),
+            defer_now=not self.store.writes_idle,
         )
+        where = t("rating.where", title=escape(chosen.title), episode=episode)
+        if kept is None:
+            await send_private(interaction, t("uncomment.nothing", where=where))
+            return
+        await send_private(interaction, t("uncomment.done", where=where, score=kept.score.out_of(CRITIC_MAX)))
 
 
 async def setup(bot: DramaBot) -> None:

@@ -1,4 +1,4 @@
-"""Moderators remove members' comments; every removal is recorded and can be listed."""
+"""Moderators remove members' comments; every removal is recorded and can be listed: /moderate."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.context import DramaInteraction, guild_id
+from bot.errors import BadValue, NotAllowed
 from bot.markdown import escape, shorten
-from bot.show_option import EpisodeNumber, ShowOption, check_episode, show_or_default
+from bot.options import EpisodeNumber, ShowOption, check_episode, one_line, show_or_default
+from bot.pages import Pager, chunk
+from bot.present import COLOUR_ADMIN, when
+from bot.replies import in_time, send_private
 from bot.store import Store
+from bot.text import t
 
 if TYPE_CHECKING:
     from bot.bot import DramaBot
@@ -19,23 +25,30 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Reason = app_commands.Range[str, 1, 200]
+REMOVALS_PER_PAGE = 10
+# The log reads the newest removals; the footer counts every one.
+MAX_REMOVALS_SHOWN = 500
 
 
-class Moderation(commands.Cog):
-    """Comment moderation for members with Manage Messages."""
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_messages=True)
+class Moderation(
+    commands.GroupCog,
+    group_name="moderate",
+    group_description="Moderate members' comments (Manage Messages)",
+):
+    """Comment moderation for members with Manage Messages, checked again on every use."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    moderate = app_commands.Group(
-        name="moderate",
-        description="Moderate members' comments (Manage Messages)",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_messages=True),
-    )
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        guild_id(interaction)
+        if not interaction.permissions.manage_messages:
+            raise NotAllowed("moderate.not_allowed")
+        return True
 
-    @moderate.command(name="remove-comment", description="Remove a member's comment on an episode")
-    @app_commands.checks.has_permissions(manage_messages=True)
+    @app_commands.command(name="remove-comment", description="Remove a member's comment on an episode")
     @app_commands.describe(
         member="Whose comment to remove",
         episode="Episode number the comment is on",
@@ -44,29 +57,34 @@ class Moderation(commands.Cog):
     )
     async def remove_comment(
         self,
-        interaction: discord.Interaction,
+        interaction: DramaInteraction,
         member: discord.User,
         episode: EpisodeNumber,
         show: ShowOption | None = None,
         reason: Reason | None = None,
     ) -> None:
-        assert interaction.guild_id is not None
-        chosen = await show_or_default(self.store, interaction.guild_id, show)
+        guild = guild_id(interaction)
+        if not isinstance(member, discord.User | discord.Member):
+            raise BadValue("option.unresolved", name="member")
+        chosen = await show_or_default(self.store, guild, show)
         check_episode(chosen, episode)
-        removal = await self.store.remove_comment(
-            guild_id=interaction.guild_id,
-            show_id=chosen.id,
-            episode=episode,
-            author_id=member.id,
-            moderator_id=interaction.user.id,
-            reason=reason.strip() if reason and reason.strip() else None,
+        why = one_line(reason, name="reason", limit=200) if reason is not None else None
+        removal = await in_time(
+            interaction,
+            self.store.remove_comment(
+                guild_id=guild,
+                show_id=chosen.id,
+                episode=episode,
+                author_id=member.id,
+                moderator_id=interaction.user.id,
+                reason=why,
+            ),
+            defer_now=not self.store.writes_idle,
         )
-        where = f"**{escape(chosen.title)}** episode {episode}"
+        where = t("rating.where", title=escape(chosen.title), episode=episode)
         name = escape(member.display_name)
         if removal is None:
-            await interaction.response.send_message(
-                f"{name} has no comment on {where}; nothing was removed.", ephemeral=True
-            )
+            await send_private(interaction, t("moderate.nothing", name=name, where=where))
             return
         log.info(
             "Moderator %s removed the comment of %s on show %s episode %s in guild %s (removal %s)",
@@ -74,37 +92,47 @@ class Moderation(commands.Cog):
             member.id,
             chosen.id,
             episode,
-            interaction.guild_id,
+            guild,
             removal.id,
         )
-        await interaction.response.send_message(
-            f"Removed {name}'s comment on {where}; their score stays. Recorded as removal #{removal.id} "
-            "(see `/moderate log`).",
-            ephemeral=True,
-        )
+        await send_private(interaction, t("moderate.removed", name=name, where=where, id=removal.id))
 
-    @moderate.command(name="log", description="The latest comment removals in this server")
-    @app_commands.checks.has_permissions(manage_messages=True)
-    async def log_(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild_id is not None
-        removals = await self.store.comment_removals(interaction.guild_id, limit=20)
+    @app_commands.command(name="log", description="The comment removals in this server, newest first")
+    async def log_(self, interaction: DramaInteraction) -> None:
+        guild = guild_id(interaction)
+        removals = await self.store.comment_removals(guild, limit=MAX_REMOVALS_SHOWN)
         if not removals:
-            await interaction.response.send_message("No comments have been removed here.", ephemeral=True)
+            await send_private(interaction, t("moderate.log_empty"))
             return
+        total = await self.store.comment_removal_count(guild)
+        titles = await self.store.show_titles(removal.show_id for removal in removals)
         lines = []
-        titles: dict[int, str] = {}
         for removal in removals:
-            if removal.show_id not in titles:
-                show = await self.store.visible_show(interaction.guild_id, removal.show_id)
-                titles[removal.show_id] = escape(show.title) if show else "a deleted show"
-            reason = f" — {escape(removal.reason)}" if removal.reason else ""
+            title = titles.get(removal.show_id)
+            reason = t("moderate.log_reason", reason=escape(removal.reason)) if removal.reason else ""
             lines.append(
-                f"#{removal.id} · <@{removal.moderator_id}> removed <@{removal.author_id}>'s comment on "
-                f"**{titles[removal.show_id]}** ep {removal.episode}{reason}\n"
-                f"> {escape(shorten(' '.join(removal.comment.split()), 80))}"
+                t(
+                    "moderate.log_line",
+                    id=removal.id,
+                    moderator=f"<@{removal.moderator_id}>",
+                    author=f"<@{removal.author_id}>",
+                    title=escape(title) if title else t("moderate.deleted_show"),
+                    episode=removal.episode,
+                    reason=reason,
+                    when=when(removal.removed_at),
+                )
+                + f"\n> {escape(shorten(' '.join(removal.comment.split()), 80))}"
             )
-        embed = discord.Embed(title="Comment removals", description="\n".join(lines)[:4000])
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        pages = chunk(lines, per_page=REMOVALS_PER_PAGE)
+
+        def render(index: int, count: int) -> discord.Embed:
+            embed = discord.Embed(
+                title=t("moderate.log_title"), description=pages[index], colour=COLOUR_ADMIN
+            )
+            embed.set_footer(text=t("moderate.log_footer", count=total, page=index + 1, pages=count))
+            return embed
+
+        await Pager.send(interaction, len(pages), render, ephemeral=True)
 
 
 async def setup(bot: DramaBot) -> None:

@@ -76,7 +76,8 @@ def comments(
 def comment_count(db: Reader, guild_id: int, show_id: int, episode: int) -> int:
     # "comment IS NOT NULL" is spelled out so that the partial index rating_comments serves it.
     row = db.one(
-        "SELECT count(*) FROM rating WHERE guild_id = ? AND show_id = ? AND episode = ? AND comment IS NOT NULL",
+        "SELECT count(*) FROM rating "
+        "WHERE guild_id = ? AND show_id = ? AND episode = ? AND comment IS NOT NULL",
         (guild_id, show_id, episode),
     )
     return int(row[0]) if row else 0
@@ -145,8 +146,10 @@ async def upsert(
         VALUES (:guild_id, :show_id, :episode, :user_id, :halves, :comment, :spoiler, :author_name)
         ON CONFLICT (guild_id, show_id, episode, user_id) DO UPDATE SET
             halves = excluded.halves,
-            comment = CASE WHEN :keep AND excluded.comment IS NULL THEN rating.comment ELSE excluded.comment END,
-            spoiler = CASE WHEN :keep AND excluded.comment IS NULL THEN rating.spoiler ELSE excluded.spoiler END,
+            comment = CASE WHEN :keep AND excluded.comment IS NULL
+                           THEN rating.comment ELSE excluded.comment END,
+            spoiler = CASE WHEN :keep AND excluded.comment IS NULL
+                           THEN rating.spoiler ELSE excluded.spoiler END,
             author_name = excluded.author_name,
             updated_at = {rows.NOW}
         RETURNING {rows.RATING_RETURNING}

@@ -382,7 +382,8 @@ def title_must_be_free(title: str, season: int) -> Iterator[None]:
 
 _FOOTPRINT = """
     SELECT count(*) AS ratings, count(comment) AS comments, count(DISTINCT episode) AS rated_episodes,
-        (SELECT count(critic_halves) FROM episode WHERE show_id = :show_id AND number > :last) AS critic_scores
+        (SELECT count(critic_halves) FROM episode WHERE show_id = :show_id AND number > :last)
+            AS critic_scores
     FROM rating WHERE guild_id = :guild_id AND show_id = :show_id AND episode > :last
 """
 

@@ -23,7 +23,6 @@ from bot.store.errors import (
     ShowTitleTaken,
 )
 from bot.store.migrate import migrate, schema_version
-from bot.store.opening import describe_open_failure
 from bot.store.models import (
     UNSET,
     CommentRemoval,
@@ -40,6 +39,7 @@ from bot.store.models import (
     Tally,
     _Unset,
 )
+from bot.store.opening import describe_open_failure
 from bot.store.reader import Reader
 from bot.store.shows import name_key
 from bot.store.writer import Transaction, Writer

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol, runtime_checkable
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -53,7 +54,8 @@ def t(key: str, /, *, locale: str = DEFAULT_LOCALE, **args: object) -> str:
     """The message ``key`` in ``locale`` (English where the locale's catalog lacks it)."""
     template = _template(key, locale)
     if not isinstance(template, str):
-        count = args.get("count")
+        # The number that decides is ``count``, else the first ``…_count`` argument.
+        count = args.get("count", next((v for n, v in args.items() if n.endswith("_count")), None))
         if not isinstance(count, int):
             raise TypeError(f"message {key!r} depends on a number: pass count=<int>")
         form = _locale(locale).plural_form(abs(count))
@@ -63,11 +65,18 @@ def t(key: str, /, *, locale: str = DEFAULT_LOCALE, **args: object) -> str:
 
 
 def _value(name: str, value: object, locale: str) -> object:
-    if isinstance(value, Message):
+    if isinstance(value, Renderable):
         return value.render(locale)
     if _is_count(name) and isinstance(value, int) and not isinstance(value, bool):
         return format_decimal(value, locale=locale)
     return value
+
+
+@runtime_checkable
+class Renderable(Protocol):
+    """Anything that puts itself into words in a locale: a Message, an error that carries one."""
+
+    def render(self, locale: str = DEFAULT_LOCALE) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

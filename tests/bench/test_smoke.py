@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.bot.test_main import clean_env
+from tests.helpers import clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 

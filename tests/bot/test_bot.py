@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from bot.bot import DramaBot
-from bot.tree import UNEXPECTED_REPLY
+from bot.text import t
 from emulator import DiscordEmulator
-from tests.conftest import Server, run_bot, settings_for
+from tests.helpers import Server, run_bot, settings_for
 
 COMMAND_NAMES = [
     "comments", "episode", "moderate", "myratings", "rate", "review", "score", "settings", "show", "shows",
-    "summary", "unrate", "verdict",
+    "summary", "uncomment", "unrate", "verdict",
 ]  # fmt: skip
 ADMIN_ONLY = {"episode", "moderate", "settings", "show"}
 
@@ -97,7 +97,7 @@ async def test_an_unexpected_failure_is_logged_in_full_and_the_member_told_polit
     with caplog.at_level(logging.ERROR, logger="bot.tree"):
         result = await emulator.invoke(server.alice, "score episode", number=16)
     assert result.message.ephemeral
-    assert result.message.content == UNEXPECTED_REPLY
+    assert result.message.content == t("error.unexpected")
     (record,) = [r for r in caplog.records if r.name == "bot.tree"]
     logged = record.getMessage()
     assert "/score episode" in logged

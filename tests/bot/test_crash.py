@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 from emulator import DiscordEmulator
-from tests.bot.test_main import clean_env
-from tests.conftest import TOKEN, Server, run_bot, settings_for
+from tests.helpers import TOKEN, Server, clean_env, run_bot, settings_for
 
 
 async def test_sigkill_during_a_burst_of_ratings_keeps_every_confirmed_one(

@@ -3,39 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 
 from emulator import DiscordEmulator
-from tests.conftest import TOKEN, Server
-
-
-def clean_env(**values: str) -> dict[str, str]:
-    """The environment without any dramabot key, plus ``values``."""
-    keys = (
-        "DISCORD_TOKEN",
-        "DATABASE_URL",
-        "DEV_GUILD_ID",
-        "LOG_LEVEL",
-        "DISCORD_API_BASE",
-        "DISCORD_GATEWAY_URL",
-        "DISCORD_CONNECT_TIMEOUT",
-    )
-    env = {k: v for k, v in os.environ.items() if k not in keys}
-    env.update(values)
-    return env
-
-
-async def run_entry(cwd: Path, env: dict[str, str]) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, stderr.decode()
+from tests.helpers import TOKEN, Server, clean_env, run_entry, start_until_connected
 
 
 async def test_without_a_token_it_says_exactly_what_to_do(tmp_path: Path) -> None:
@@ -68,23 +40,6 @@ async def test_a_token_discord_refuses_is_reported_in_one_line(
         "dramabot: DISCORD_TOKEN was refused by Discord. Reset the token at "
         "https://discord.com/developers/applications > your app > Bot, and update .env"
     )
-
-
-async def start_until_connected(
-    cwd: Path, env: dict[str, str]
-) -> tuple[asyncio.subprocess.Process, list[str]]:
-    """Start ``python -m bot`` and read its log until it says it is connected."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=cwd, env=env, stderr=asyncio.subprocess.PIPE
-    )
-    assert process.stderr is not None
-    log: list[str] = []
-    async with asyncio.timeout(30):
-        while not any("Connected as" in line for line in log):
-            line = (await process.stderr.readline()).decode()
-            assert line, "the bot exited before connecting:\n" + "".join(log)
-            log.append(line)
-    return process, log
 
 
 async def test_sigterm_closes_the_bot_and_the_database_cleanly(

@@ -26,12 +26,7 @@ from bot.startup import explain_store_failure
 from bot.store.errors import SchemaError
 from bot.store.opening import REASONS, WHY, StoreOpenError, describe_open_failure
 from emulator import DiscordEmulator
-from tests.bot.test_main import clean_env, start_until_connected
-from tests.conftest import TOKEN, Server
-
-NEEDS_STORE_OPENING = pytest.mark.xfail(
-    strict=False, reason="needs Store.open to open through bot.store.opening.connect / describe_open_failure"
-)
+from tests.helpers import TOKEN, Server, clean_env, start_until_connected
 
 
 def _can_mount() -> bool:
@@ -211,7 +206,6 @@ async def test_a_new_database_in_a_read_only_folder_names_the_folder(
 
 
 @needs_mount
-@NEEDS_STORE_OPENING
 async def test_a_failed_open_leaves_no_event_loop_noise_behind(
     emulator: DiscordEmulator, server: Server, tmp_path: Path
 ) -> None:
@@ -227,16 +221,43 @@ async def test_a_failed_open_leaves_no_event_loop_noise_behind(
 
 
 @needs_mount
-@NEEDS_STORE_OPENING
-async def test_a_read_only_database_file_is_refused_at_start_not_at_the_first_rating(
+async def test_a_read_only_database_file_still_serves_reads_and_refuses_writes_truthfully(
     emulator: DiscordEmulator, server: Server, tmp_path: Path
 ) -> None:
-    # Only the file is read-only; its folder is writable. SQLite then opens it read-only without a
-    # word, and the first member to /rate would be the one to find out.
+    # Only the file is read-only; its folder is writable. The bot must start (it rewrites nothing
+    # at start-up for an unchanged catalog), say once in its log that writes are refused, answer
+    # /score, and tell a member who rates that nothing was saved.
     database = await a_database_the_bot_has_used(emulator, tmp_path)
+    before = database.read_bytes()
     mounts = f"mount --bind {database} {database} && mount -o remount,ro,bind {database}"
-    line = one_line(await start_failing(emulator, tmp_path, database, mounts=mounts))
-    assert line.startswith(f"cannot write the database file {database}: the filesystem is mounted read-only")
+    command = shlex.join([sys.executable, "-m", "bot"])
+    script = f"{mounts} && exec {command}"
+    process = await asyncio.create_subprocess_exec(
+        "unshare", "--mount", "--propagation", "private", "sh", "-e", "-c", script,
+        cwd=tmp_path, env=bot_env(emulator, database), stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    before_identify = emulator.gateway.identify_count
+    output = asyncio.create_task(process.communicate())
+    ready = asyncio.create_task(emulator.wait_until_ready(30, identified_after=before_identify))
+    await asyncio.wait({ready, output}, return_when=asyncio.FIRST_COMPLETED)
+    assert ready.done() and not output.done(), "the bot exited instead of serving reads"
+    try:
+        score = await emulator.invoke(server.alice, "score episode", number=16)
+        assert "5/5" in score.message.embeds[0]["description"]
+        refused = await emulator.invoke(server.alice, "rate", episode=16, score=4)
+        assert refused.message.ephemeral
+        assert "read-only right now, so **nothing was saved**" in refused.message.content
+        again = await emulator.invoke(server.bob, "rate", episode=15, score=4)
+        assert "nothing was saved" in again.message.content
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(output, timeout=30)
+    assert process.returncode == 0
+    log = stderr.decode()
+    assert "Traceback" not in log
+    # Said once, at start-up, for the whole fault: not once per refused write.
+    assert log.count("Cannot write to the database") == 1 and "(read_only:" in log, log
+    assert database.read_bytes() == before
 
 
 @needs_mount

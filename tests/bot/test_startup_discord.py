@@ -25,8 +25,7 @@ import pytest
 from bot.settings import Settings
 from bot.startup import Cause, DiscordUnreachable, RetryPolicy, cause_of, explain, explain_cause
 from emulator import DiscordEmulator
-from tests.bot.test_main import clean_env, run_entry
-from tests.conftest import TOKEN, Server, run_bot, settings_for
+from tests.helpers import TOKEN, Server, clean_env, run_bot, run_entry, settings_for
 
 RETRYING = re.compile(r"cannot reach Discord at (\S+): (.+); retrying in ([\d.]+) s$")
 

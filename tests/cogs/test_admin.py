@@ -12,9 +12,7 @@ import pytest
 
 from bot.bot import DramaBot
 from emulator import ClientRejected, DiscordEmulator, EmuFile, EmuMember
-from tests.cogs.test_community import rate
-from tests.cogs.test_scores import fields, only_embed, private_reply
-from tests.conftest import Server, snapshot
+from tests.helpers import Server, fields, only_embed, private_reply, rate, snapshot
 
 MANAGE_SERVER = discord.Permissions(manage_guild=True).value
 REVIEWS = Path(__file__).resolve().parent.parent / "fixtures" / "reviews"
@@ -87,7 +85,9 @@ async def test_a_plain_member_cannot_see_or_use_admin_commands(
     result = await emulator.invoke(server.alice, "show add", title="Mine", episodes=3, validate=False)
     assert private_reply(result).startswith("Only members with Manage Server or this server's curator role")
     result = await emulator.invoke(server.alice, "settings curator-role", validate=False)
-    assert private_reply(result) == "You need the Manage Server permission to use this command."
+    assert private_reply(result) == (
+        "Only members with Manage Server can change dramabot's settings. Nothing was changed."
+    )
     assert snapshot(database) == before
 
 
@@ -98,12 +98,14 @@ async def test_a_curator_may_manage_shows_but_not_settings(
     curator = emulator.add_member(server.guild, emulator.add_user("cora"), roles=[curators])
     reply = private_reply(await emulator.invoke(admin, "settings curator-role", role=curators))
     assert reply.startswith(f"Members with <@&{curators.id}> can now manage shows.")
-    # Discord shows the commands to the role once the server allows it under Integrations;
-    # the emulator's client only knows default permissions, so send as that client would.
-    result = await emulator.invoke(curator, "show add", title="Cora's Pick", episodes=2, validate=False)
+    # Discord shows the commands to the role once the server allows it under Integrations.
+    with pytest.raises(ClientRejected):
+        await emulator.invoke(curator, "show add", title="Cora's Pick", episodes=2)
+    emulator.set_command_permission(server.guild, "show", curators, True)
+    result = await emulator.invoke(curator, "show add", title="Cora's Pick", episodes=2)
     assert private_reply(result).startswith("Added **Cora's Pick**")
     result = await emulator.invoke(curator, "settings curator-role", validate=False)
-    assert "Manage Server permission" in private_reply(result)
+    assert private_reply(result).startswith("Only members with Manage Server can change dramabot's settings.")
 
 
 async def test_titles_are_unique_in_a_server_whatever_the_case(
@@ -121,8 +123,12 @@ async def test_catalog_shows_are_read_only_until_copied(
 ) -> None:
     reply = private_reply(await emulator.invoke(admin, "episode set", show="Run On", number=1, score=1))
     assert "part of the bundled catalog" in reply and "/show copy" in reply
-    reply = private_reply(await emulator.invoke(admin, "show copy", show="Run On"))
-    assert reply.startswith("Copied **Run On** into this server.")
+    asked = await emulator.invoke(admin, "show copy", show="Run On")
+    assert asked.message.content.startswith(
+        "Copy **Run On** into this server? Your copy replaces the catalog's"
+    )
+    await emulator.click(admin, asked.message, buttons(asked.message)["Confirm"]["custom_id"])
+    assert asked.message.content.startswith("**Run On** is now this server's own show")
     await emulator.invoke(admin, "episode set", show="Run On", number=1, score=1)
     embed = only_embed(await emulator.invoke(server.alice, "score episode", number=1, show="Run On"))
     assert embed["description"].startswith("Critic: **1/5**")
@@ -219,10 +225,11 @@ async def test_replacing_an_imported_show_keeps_ratings_of_kept_episodes(
     assert "replace:True" in reply
     shorter = MOVING_PAGE.replace("Episode 3 — | Review Score — 3.5/5\n", "")
     preview = await import_file(emulator, admin, "moving.txt", shorter.encode(), replace=True)
-    assert (
-        "1 member ratings and 0 comments on episodes past 2 will be deleted"
-        in preview.message.embeds[0]["description"]
-    )
+    assert preview.message.embeds[0]["description"].splitlines()[3:] == [
+        "Episodes: 3 → 2",
+        "⚠ This deletes 1 member rating, 1 critic score.",
+        "Everything the file does not set is kept.",
+    ]
     # A member rates a doomed episode while the admin reads the preview: the confirm refuses.
     await rate(emulator, server.bob, 3, 4, show="Moving")
     await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
@@ -242,14 +249,14 @@ async def test_removing_a_show_asks_first_and_takes_its_ratings(
     await rate(emulator, server.alice, 1, 5, show="Moving", comment="great")
     asked = await emulator.invoke(admin, "show remove", show="Moving")
     assert asked.message.content.startswith(
-        "Delete **Moving** (20 episodes) with its 1 member ratings and 1 comments?"
+        "Delete **Moving** (20 episodes) with its 1 member rating and 1 comment?"
     )
     await emulator.click(admin, asked.message, buttons(asked.message)["Cancel"]["custom_id"])
     assert asked.message.content == "Kept **Moving**; nothing was deleted."
 
     asked = await emulator.invoke(admin, "show remove", show="Moving")
     await emulator.click(admin, asked.message, buttons(asked.message)["Confirm"]["custom_id"])
-    assert asked.message.content == "Deleted **Moving** with 1 ratings and 1 comments."
+    assert asked.message.content == "Deleted **Moving** with 1 rating and 1 comment."
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM rating").fetchone() == (0,)
         assert connection.execute("SELECT count(*) FROM show WHERE guild_id IS NOT NULL").fetchone() == (0,)
@@ -287,7 +294,7 @@ async def test_verdict_text_and_summaries_come_from_forms(
     embed = only_embed(await emulator.invoke(server.alice, "summary", show="Moving", episode=3))
     assert embed["description"] == "||The \\|\\| twist \\|\\| arrives.||"
     reply = private_reply(await emulator.invoke(admin, "show verdict", show="Moving", score=8.3))
-    assert "8.3 is not a half step" in reply
+    assert "8.3 isn't a score you can give: use 0 to 10 in half steps" in reply
 
 
 async def test_the_show_list_pages_past_ten(

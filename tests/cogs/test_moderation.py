@@ -9,9 +9,7 @@ import pytest
 
 from bot.bot import DramaBot
 from emulator import ClientRejected, DiscordEmulator
-from tests.cogs.test_community import rate
-from tests.cogs.test_scores import only_embed, private_reply
-from tests.conftest import Server, snapshot
+from tests.helpers import Server, only_embed, private_reply, rate, snapshot
 
 MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value
 
@@ -51,7 +49,7 @@ async def test_a_plain_member_neither_sees_nor_can_use_moderation(
     result = await emulator.invoke(
         server.bob, "moderate remove-comment", member=server.alice.user, episode=16, validate=False
     )
-    assert private_reply(result) == "You need the Manage Messages permission to use this command."
+    assert private_reply(result) == "You need the Manage Messages permission to moderate comments."
     assert snapshot(database) == before
 
 

@@ -264,25 +264,18 @@ class TinyBot(discord.Client):
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-    assert emulator.internal_errors == []
+def guild(emulator: DiscordEmulator) -> EmuGuild:
+    return emulator.add_guild("Drama Club")
 
 
 @pytest.fixture
-def guild(emu: DiscordEmulator) -> EmuGuild:
-    return emu.add_guild("Drama Club")
+def alice(emulator: DiscordEmulator, guild: EmuGuild) -> EmuMember:
+    return emulator.add_member(guild, emulator.add_user("alice"))
 
 
 @pytest.fixture
-def alice(emu: DiscordEmulator, guild: EmuGuild) -> EmuMember:
-    return emu.add_member(guild, emu.add_user("alice"))
-
-
-@pytest.fixture
-async def bot(emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember) -> AsyncIterator[TinyBot]:
-    async with connect_bot(TinyBot(), emu) as client:
+async def bot(emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember) -> AsyncIterator[TinyBot]:
+    async with connect_bot(TinyBot(), emulator) as client:
         yield client
 
 
@@ -298,95 +291,95 @@ async def eventually(predicate: Callable[[], bool], within: float = 2.0) -> None
 # -- connection and commands ----------------------------------------------------------------------
 
 
-async def test_login_ready_and_guild_create(emu: DiscordEmulator, guild: EmuGuild, bot: TinyBot) -> None:
+async def test_login_ready_and_guild_create(emulator: DiscordEmulator, guild: EmuGuild, bot: TinyBot) -> None:
     await eventually(lambda: bot.get_guild(guild.id) is not None)
     cached = bot.get_guild(guild.id)
     assert cached is not None and cached.name == "Drama Club"
-    assert cached.me is not None and cached.me.id == emu.bot_user.id
+    assert cached.me is not None and cached.me.id == emulator.bot_user.id
     assert [c.name for c in cached.text_channels] == ["general"]
-    assert bot.user is not None and bot.user.id == emu.application_id
-    assert [r.route for r in emu.requests[:2]] == ["/users/@me", "/oauth2/applications/@me"]
+    assert bot.user is not None and bot.user.id == emulator.application_id
+    assert [r.route for r in emulator.requests[:2]] == ["/users/@me", "/oauth2/applications/@me"]
 
 
-async def test_guild_added_after_connect_is_sent_live(emu: DiscordEmulator, bot: TinyBot) -> None:
-    later = emu.add_guild("Late Night Club")
+async def test_guild_added_after_connect_is_sent_live(emulator: DiscordEmulator, bot: TinyBot) -> None:
+    later = emulator.add_guild("Late Night Club")
     await eventually(lambda: bot.get_guild(later.id) is not None)
 
 
-async def test_sync_stores_commands_as_discord_returns_them(emu: DiscordEmulator, bot: TinyBot) -> None:
-    stored = {c["name"]: c for c in emu.registered_commands()}
+async def test_sync_stores_commands_as_discord_returns_them(emulator: DiscordEmulator, bot: TinyBot) -> None:
+    stored = {c["name"]: c for c in emulator.registered_commands()}
     assert {"ping", "score", "vote", "mod", "upload"} <= set(stored)
     assert stored["mod"]["default_member_permissions"] == str(MANAGE_GUILD)
     assert stored["serveronly"]["dm_permission"] is False
-    assert stored["ping"]["application_id"] == str(emu.application_id)
+    assert stored["ping"]["application_id"] == str(emulator.application_id)
     assert stored["ping"]["name_localizations"] is None and stored["ping"]["type"] == 1
     assert stored["score"]["options"][0]["type"] == 1  # the "episode" subcommand
-    assert len(emu.command_writes) == 1 and emu.command_writes[0].method == "PUT"
+    assert len(emulator.command_writes) == 1 and emulator.command_writes[0].method == "PUT"
     checker = OpenAPIChecker.shared()
     for command in stored.values():
         assert checker.schema_errors("ApplicationCommandResponse", command) == []
 
 
 async def test_restarted_bot_keeps_commands_and_makes_no_writes(
-    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember
+    emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember
 ) -> None:
-    async with connect_bot(TinyBot(), emu):
-        assert (await emu.invoke(alice, "ping")).message.content == "pong"
-    assert len(emu.command_writes) == 1
-    async with connect_bot(TinyBot(sync=False), emu):
-        assert (await emu.invoke(alice, "ping")).message.content == "pong"
-    assert len(emu.command_writes) == 1
-    assert emu.gateway.identify_count == 2
+    async with connect_bot(TinyBot(), emulator):
+        assert (await emulator.invoke(alice, "ping")).message.content == "pong"
+    assert len(emulator.command_writes) == 1
+    async with connect_bot(TinyBot(sync=False), emulator):
+        assert (await emulator.invoke(alice, "ping")).message.content == "pong"
+    assert len(emulator.command_writes) == 1
+    assert emulator.gateway.identify_count == 2
 
 
 async def test_resume_after_socket_drop_replays_missed_interaction(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
     first_session = bot.ws.session_id
-    await emu.drop_connection()
+    await emulator.drop_connection()
     # Dispatched while the bot is disconnected: buffered, then replayed on RESUME.
-    result = await emu.invoke(alice, "ping")
+    result = await emulator.invoke(alice, "ping")
     assert result.message.content == "pong"
-    await emu.wait_until_ready()
-    assert emu.gateway.resume_count == 1 and emu.gateway.identify_count == 1
+    await emulator.wait_until_ready()
+    assert emulator.gateway.resume_count == 1 and emulator.gateway.identify_count == 1
     assert bot.ws.session_id == first_session
 
 
-async def test_privileged_intents_need_to_be_granted(emu: DiscordEmulator, guild: EmuGuild) -> None:
+async def test_privileged_intents_need_to_be_granted(emulator: DiscordEmulator, guild: EmuGuild) -> None:
     intents = discord.Intents.default()
     intents.members = True
     with pytest.raises(discord.PrivilegedIntentsRequired):
-        async with connect_bot(TinyBot(intents=intents), emu):
+        async with connect_bot(TinyBot(intents=intents), emulator):
             pass
-    emu.privileged_intents = Intent.GUILD_MEMBERS
-    async with connect_bot(TinyBot(intents=intents), emu) as client:
+    emulator.privileged_intents = Intent.GUILD_MEMBERS
+    async with connect_bot(TinyBot(intents=intents), emulator) as client:
         cached = client.get_guild(guild.id)
         assert cached is not None and cached.chunked
 
 
-async def test_wrong_token_fails_login(emu: DiscordEmulator) -> None:
+async def test_wrong_token_fails_login(emulator: DiscordEmulator) -> None:
     with pytest.raises(discord.LoginFailure):
-        async with connect_bot(TinyBot(), emu, token="not-the-token"):
+        async with connect_bot(TinyBot(), emulator, token="not-the-token"):
             pass
 
 
 # -- slash commands -------------------------------------------------------------------------------
 
 
-async def test_invoke_returns_message(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    result = await emu.invoke(alice, "ping")
+async def test_invoke_returns_message(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    result = await emulator.invoke(alice, "ping")
     assert result.response_type == 4 and not result.deferred and not result.ephemeral
     assert result.message.content == "pong"
-    assert result.message.author.id == emu.bot_user.id
+    assert result.message.author.id == emulator.bot_user.id
     payload = result.message.payload()
     assert payload["type"] == 20 and payload["interaction_metadata"]["user"]["id"] == str(alice.id)
-    assert emu.channel_messages(alice.guild.default_channel) == [result.message]
+    assert emulator.channel_messages(alice.guild.default_channel) == [result.message]
 
 
 async def test_subcommand_with_options_and_embed(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
-    result = await emu.invoke(alice, "score episode", number=16, show="Run On")
+    result = await emulator.invoke(alice, "score episode", number=16, show="Run On")
     assert result.message.embeds[0]["title"] == "Run On episode 16"
     options = result.payload["data"]["options"]
     assert options == [
@@ -402,24 +395,26 @@ async def test_subcommand_with_options_and_embed(
 
 
 async def test_deferred_then_followup_replaces_thinking(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
-    result = await emu.invoke(alice, "slow")
+    result = await emulator.invoke(alice, "slow")
     assert result.deferred and result.response_type == 5
     assert [m.content for m in result.messages] == ["done slowly"]
     assert not result.message.loading
 
 
-async def test_ephemeral_response_and_followup(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    result = await emu.invoke(alice, "secret")
+async def test_ephemeral_response_and_followup(
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    result = await emulator.invoke(alice, "secret")
     await result.wait_for_messages(2)
     assert result.ephemeral
     assert [(m.content, m.ephemeral) for m in result.messages] == [("psst", True), ("second whisper", True)]
-    assert emu.channel_messages(alice.guild.default_channel) == []
+    assert emulator.channel_messages(alice.guild.default_channel) == []
 
 
-async def test_edit_original_and_followup(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    result = await emu.invoke(alice, "draft")
+async def test_edit_original_and_followup(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    result = await emulator.invoke(alice, "draft")
     await result.wait_for_messages(2)
     assert [m.content for m in result.messages] == ["final", "extra"]
     assert result.message.edited_timestamp is not None
@@ -428,24 +423,26 @@ async def test_edit_original_and_followup(emu: DiscordEmulator, alice: EmuMember
     )
 
 
-async def test_delete_original(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    result = await emu.invoke(alice, "vanish")
+async def test_delete_original(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    result = await emulator.invoke(alice, "vanish")
     await eventually(lambda: [m.content for m in result.messages] == ["gone"])
-    assert emu.channel_messages(alice.guild.default_channel)[-1].content == "gone"
+    assert emulator.channel_messages(alice.guild.default_channel)[-1].content == "gone"
 
 
-async def test_choices_and_attachment_option(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    assert (await emu.invoke(alice, "verdict", value="hit")).message.content == "verdict: hit"
-    result = await emu.invoke(alice, "upload", file=EmuFile("show.json", b'{"title": "Run On"}'))
+async def test_choices_and_attachment_option(
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    assert (await emulator.invoke(alice, "verdict", value="hit")).message.content == "verdict: hit"
+    result = await emulator.invoke(alice, "upload", file=EmuFile("show.json", b'{"title": "Run On"}'))
     assert result.message.content == "show.json: 19 bytes"
     [attachment] = result.message.attachments
     assert attachment.filename == "shout.txt" and attachment.data == b'{"TITLE": "RUN ON"}'
 
 
 async def test_mentions_respect_allowed_mentions(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
-    result = await emu.invoke(alice, "mention", target=alice)
+    result = await emulator.invoke(alice, "mention", target=alice)
     message = result.message
     assert [u.id for u in message.mentions] == [alice.id]
     assert message.pinged.users == {alice.id} and not message.pinged.everyone
@@ -469,7 +466,7 @@ async def test_mentions_respect_allowed_mentions(
     ],
 )
 async def test_client_rejects_bad_options(
-    emu: DiscordEmulator,
+    emulator: DiscordEmulator,
     alice: EmuMember,
     bot: TinyBot,
     command: str,
@@ -477,67 +474,67 @@ async def test_client_rejects_bad_options(
     expected: str,
 ) -> None:
     with pytest.raises(ClientRejected, match=expected):
-        await emu.invoke(alice, command, **values)
+        await emulator.invoke(alice, command, **values)
 
 
-async def test_unknown_commands(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+async def test_unknown_commands(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
     with pytest.raises(CommandNotFound):
-        await emu.invoke(alice, "nope")
+        await emulator.invoke(alice, "nope")
     with pytest.raises(CommandNotFound, match="needs a subcommand"):
-        await emu.invoke(alice, "score")
+        await emulator.invoke(alice, "score")
     with pytest.raises(CommandNotFound):
-        await emu.invoke(alice, "score season")
+        await emulator.invoke(alice, "score season")
 
 
 async def test_default_member_permissions(
-    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
 ) -> None:
     with pytest.raises(ClientRejected, match="permission"):
-        await emu.invoke(alice, "mod")
+        await emulator.invoke(alice, "mod")
     # A modified client can still send it; the bot's own check has to say no.
-    denied = await emu.invoke(alice, "mod", validate=False)
+    denied = await emulator.invoke(alice, "mod", validate=False)
     assert denied.message.content == "denied: MissingPermissions" and denied.ephemeral
-    emu.set_permissions(alice, MANAGE_GUILD)
-    assert (await emu.invoke(alice, "mod")).message.content == "moderated"
-    boss = emu.add_member(guild, emu.add_user("boss"), permissions=ADMINISTRATOR)
-    assert (await emu.invoke(boss, "mod")).message.content == "moderated"
+    emulator.set_permissions(alice, MANAGE_GUILD)
+    assert (await emulator.invoke(alice, "mod")).message.content == "moderated"
+    boss = emulator.add_member(guild, emulator.add_user("boss"), permissions=ADMINISTRATOR)
+    assert (await emulator.invoke(boss, "mod")).message.content == "moderated"
 
 
-async def test_contexts_exclude_dms(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+async def test_contexts_exclude_dms(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
     with pytest.raises(ClientRejected, match="not available in DMs"):
-        await emu.invoke(alice.user, "serveronly")
-    assert (await emu.invoke(alice.user, "ping")).message.content == "pong"
+        await emulator.invoke(alice.user, "serveronly")
+    assert (await emulator.invoke(alice.user, "ping")).message.content == "pong"
 
 
 async def test_validate_false_sends_invalid_values(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
-    result = await emu.invoke(alice, "score episode", number="sixteen", validate=False)
+    result = await emulator.invoke(alice, "score episode", number="sixteen", validate=False)
     assert result.message.content == "that is not a number"
 
 
 async def test_a_modified_client_can_name_someone_without_resolving_them(
-    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
 ) -> None:
-    assert (await emu.invoke(alice, "whois", target=alice)).message.content == f"Member {alice.id}"
+    assert (await emulator.invoke(alice, "whois", target=alice)).message.content == f"Member {alice.id}"
     with pytest.raises(ClientRejected, match="must be a user"):
-        await emu.invoke(alice, "whois", target=Unresolved(alice.id))
+        await emulator.invoke(alice, "whois", target=Unresolved(alice.id))
     # Nothing about the id in `resolved`: discord.py can only hand the bot a bare Object.
-    unresolved = await emu.invoke(alice, "whois", target=Unresolved(alice.id), validate=False)
+    unresolved = await emulator.invoke(alice, "whois", target=Unresolved(alice.id), validate=False)
     assert unresolved.message.content == f"Object {alice.id}"
-    nobody = await emu.invoke(alice, "whois", target=Unresolved(1 << 60), validate=False)
+    nobody = await emulator.invoke(alice, "whois", target=Unresolved(1 << 60), validate=False)
     assert nobody.message.content == f"Object {1 << 60}"
     assert "resolved" not in nobody.payload["data"]
 
 
 async def test_a_modified_client_can_run_a_guild_only_command_in_a_dm(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
-    dm = emu.dm_channel(alice)
+    dm = emulator.dm_channel(alice)
     with pytest.raises(ClientRejected, match="not available in DMs"):
-        await emu.invoke(alice, "serveronly", in_channel=dm)
+        await emulator.invoke(alice, "serveronly", in_channel=dm)
     for who in (alice, alice.user):
-        result = await emu.invoke(who, "serveronly", in_channel=dm, validate=False)
+        result = await emulator.invoke(who, "serveronly", in_channel=dm, validate=False)
         assert result.message.content == "this only works in a server"
         assert result.guild is None and result.payload["context"] == 1 and "guild_id" not in result.payload
         assert result.payload["user"]["id"] == str(alice.id)
@@ -546,31 +543,31 @@ async def test_a_modified_client_can_run_a_guild_only_command_in_a_dm(
 # -- server-side rejections -----------------------------------------------------------------------
 
 
-async def test_second_response_is_rejected(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    result = await emu.invoke(alice, "twice")
+async def test_second_response_is_rejected(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    result = await emulator.invoke(alice, "twice")
     assert result.message.content == "first"
     await eventually(lambda: bool(bot.errors))
     assert bot.errors[0].status == 400 and bot.errors[0].code == 40060
     assert result.errors[0].code == 40060
 
 
-async def test_late_response_is_rejected(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    emu.response_deadline = 0.2
+async def test_late_response_is_rejected(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    emulator.response_deadline = 0.2
     bot.late_delay = 0.35
     with pytest.raises(InteractionTimeout):
-        await emu.invoke(alice, "late")
+        await emulator.invoke(alice, "late")
     await eventually(lambda: bool(bot.errors))
     assert isinstance(bot.errors[0], discord.NotFound) and bot.errors[0].code == 10062
 
 
 async def test_oversized_content_and_embeds_are_rejected(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
-    result = await emu.invoke(alice, "long")
+    result = await emulator.invoke(alice, "long")
     assert result.message.content == "fallback"
     assert result.errors[0].code == 50035 and "content" in result.errors[0].errors["data"]
     assert "In data.content: Must be 2000 or fewer in length." in bot.errors[0].text
-    result = await emu.invoke(alice, "bigembed")
+    result = await emulator.invoke(alice, "bigembed")
     assert result.message.content == "fallback"
     assert result.errors[0].errors["data"]["embeds"]["_errors"][0]["code"] == "MAX_EMBED_SIZE_EXCEEDED"
 
@@ -578,19 +575,19 @@ async def test_oversized_content_and_embeds_are_rejected(
 # -- autocomplete, buttons, modals ----------------------------------------------------------------
 
 
-async def test_autocomplete(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    choices = await emu.autocomplete(alice, "score episode", focused="show", value="run", number=16)
+async def test_autocomplete(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    choices = await emulator.autocomplete(alice, "score episode", focused="show", value="run", number=16)
     assert choices == [{"name": "Run On", "value": "Run On"}, {"name": "Running Man", "value": "Running Man"}]
     with pytest.raises(ClientRejected, match="no autocomplete"):
-        await emu.autocomplete(alice, "score episode", focused="number", value="1")
+        await emulator.autocomplete(alice, "score episode", focused="number", value="1")
 
 
 async def test_autocomplete_over_25_choices_is_rejected(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
-    emu.response_deadline = 0.3
+    emulator.response_deadline = 0.3
     with pytest.raises(InteractionTimeout) as caught:
-        await emu.autocomplete(alice, "flood", focused="item", value="")
+        await emulator.autocomplete(alice, "flood", focused="item", value="")
     assert caught.value.errors[0].errors == {
         "data": {
             "choices": {
@@ -601,125 +598,127 @@ async def test_autocomplete_over_25_choices_is_rejected(
 
 
 async def test_button_click_updates_message(
-    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
 ) -> None:
-    result = await emu.invoke(alice, "vote")
+    result = await emulator.invoke(alice, "vote")
     message = result.message
     assert message.find_component("up") is not None
-    clicked = await emu.click(alice, message, "up")
+    clicked = await emulator.click(alice, message, "up")
     assert clicked.response_type == 7 and clicked.message is message
     assert message.content == "votes: 1"
-    bob = emu.add_member(guild, emu.add_user("bob"))
-    await emu.click(bob, message, "up")
+    bob = emulator.add_member(guild, emulator.add_user("bob"))
+    await emulator.click(bob, message, "up")
     assert message.content == "votes: 2"
     with pytest.raises(ClientRejected, match="disabled"):
-        await emu.click(alice, message, "closed")
+        await emulator.click(alice, message, "closed")
 
 
 async def test_modal_roundtrip_from_command_and_button(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
-    opened = await emu.invoke(alice, "review")
+    opened = await emulator.invoke(alice, "review")
     assert opened.response_type == 9 and opened.modal is not None and opened.modal["title"] == "Review"
     with pytest.raises(ClientRejected, match="required"):
-        await emu.submit_modal(alice, opened, {"stars": "5"})
+        await emulator.submit_modal(alice, opened, {"stars": "5"})
     with pytest.raises(ClientRejected, match="between 3 and"):
-        await emu.submit_modal(alice, opened, {"review_text": "ok", "stars": "5"})
-    submitted = await emu.submit_modal(alice, opened, {"review_text": "Loved it", "stars": "5"})
+        await emulator.submit_modal(alice, opened, {"review_text": "ok", "stars": "5"})
+    submitted = await emulator.submit_modal(alice, opened, {"review_text": "Loved it", "stars": "5"})
     assert submitted.message.content == "review: Loved it (5*)"
 
-    vote = await emu.invoke(alice, "vote")
-    from_button = await emu.click(alice, vote.message, "open_review")
+    vote = await emulator.invoke(alice, "vote")
+    from_button = await emulator.click(alice, vote.message, "open_review")
     assert from_button.modal is not None
-    answered = await emu.submit_modal(alice, from_button, {"review_text": "Great cast", "stars": "4"})
+    answered = await emulator.submit_modal(alice, from_button, {"review_text": "Great cast", "stars": "4"})
     assert answered.message.content == "review: Great cast (4*)"
     assert answered.payload["message"]["id"] == str(vote.message.id)
 
 
-async def test_select_menu(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    message = (await emu.invoke(alice, "pick")).message
+async def test_select_menu(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    message = (await emulator.invoke(alice, "pick")).message
     with pytest.raises(ClientRejected, match="between 1 and 2"):
-        await emu.click(alice, message, "pick", values=["a", "b", "c"])
+        await emulator.click(alice, message, "pick", values=["a", "b", "c"])
     with pytest.raises(ClientRejected, match="no option 'z'"):
-        await emu.click(alice, message, "pick", values=["z"])
-    await emu.click(alice, message, "pick", values=["a", "c"])
+        await emulator.click(alice, message, "pick", values=["z"])
+    await emulator.click(alice, message, "pick", values=["a", "c"])
     assert message.content == "picked: a, c"
 
 
 async def test_role_and_channel_options_and_channel_messages(
-    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
 ) -> None:
-    critics = emu.add_role(guild, "critics", mentionable=True)
-    news = emu.add_channel(guild, "news")
+    critics = emulator.add_role(guild, "critics", mentionable=True)
+    news = emulator.add_channel(guild, "news")
     await eventually(lambda: bot.get_channel(news.id) is not None)
-    result = await emu.invoke(alice, "announce", role=critics, where=news)
+    result = await emulator.invoke(alice, "announce", role=critics, where=news)
     assert result.message.content == "announced in #news" and result.ephemeral
-    [post] = emu.channel_messages(news)
+    [post] = emulator.channel_messages(news)
     assert post.content == f"<@&{critics.id}>: new episode!" and post.pinged.roles == {critics.id}
     with pytest.raises(ClientRejected, match="must be a role"):
-        await emu.invoke(alice, "announce", role=alice, where=news)
+        await emulator.invoke(alice, "announce", role=alice, where=news)
 
 
-async def test_dm_only_command_in_a_guild(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+async def test_dm_only_command_in_a_guild(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
     with pytest.raises(ClientRejected, match="not available in servers"):
-        await emu.invoke(alice, "dmonly")
-    assert (await emu.invoke(alice.user, "dmonly")).message.content == "in a DM"
+        await emulator.invoke(alice, "dmonly")
+    assert (await emulator.invoke(alice.user, "dmonly")).message.content == "in a DM"
 
 
-async def test_defer_without_followup_times_out(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    emu.deferred_timeout = 0.2
+async def test_defer_without_followup_times_out(
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
+) -> None:
+    emulator.deferred_timeout = 0.2
     with pytest.raises(InteractionTimeout, match="did not follow up"):
-        await emu.invoke(alice, "forget")
+        await emulator.invoke(alice, "forget")
 
 
-async def test_reconnect_request_resumes(emu: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
-    await emu.request_reconnect()
-    await emu.wait_until_ready()
-    assert emu.gateway.resume_count == 1 and emu.gateway.identify_count == 1
-    assert (await emu.invoke(alice, "ping")).message.content == "pong"
+async def test_reconnect_request_resumes(emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot) -> None:
+    await emulator.request_reconnect()
+    await emulator.wait_until_ready()
+    assert emulator.gateway.resume_count == 1 and emulator.gateway.identify_count == 1
+    assert (await emulator.invoke(alice, "ping")).message.content == "pong"
 
 
 # -- server settings ------------------------------------------------------------------------------
 
 
 async def test_integrations_settings_let_a_role_see_a_command_its_default_permission_hides(
-    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
 ) -> None:
-    mods = emu.add_role(guild, "Mods")
-    emu.assign_role(alice, mods)
+    mods = emulator.add_role(guild, "Mods")
+    emulator.assign_role(alice, mods)
     with pytest.raises(ClientRejected, match="You do not have permission to use /mod"):
-        await emu.invoke(alice, "mod")
-    emu.set_command_permission(guild, "mod", mods, True)
+        await emulator.invoke(alice, "mod")
+    emulator.set_command_permission(guild, "mod", mods, True)
     # The client lets her send it now; the bot's own permission check still says no.
-    assert (await emu.invoke(alice, "mod")).message.content == "denied: MissingPermissions"
+    assert (await emulator.invoke(alice, "mod")).message.content == "denied: MissingPermissions"
     await eventually(lambda: len(bot.permission_updates) == 1)
     [update] = bot.permission_updates
-    mod = next(c for c in emu.registered_commands() if c["name"] == "mod")
+    mod = next(c for c in emulator.registered_commands() if c["name"] == "mod")
     assert update.target_id == int(mod["id"]) and update.guild.id == guild.id
     assert [(p.id, p.permission) for p in update.permissions] == [(mods.id, True)]
 
-    emu.set_command_permission(guild, "mod", alice, False)  # a member's own setting beats her roles'
+    emulator.set_command_permission(guild, "mod", alice, False)  # a member's own setting beats her roles'
     with pytest.raises(ClientRejected, match="permission"):
-        await emu.invoke(alice, "mod")
-    emu.set_command_permission(guild, "mod", alice, None)
-    emu.set_command_permission(guild, "mod", guild.default_channel, False)
+        await emulator.invoke(alice, "mod")
+    emulator.set_command_permission(guild, "mod", alice, None)
+    emulator.set_command_permission(guild, "mod", guild.default_channel, False)
     with pytest.raises(ClientRejected, match="not available in #general"):
-        await emu.invoke(alice, "mod")
+        await emulator.invoke(alice, "mod")
 
 
 async def test_app_wide_settings_apply_to_every_command_unless_a_command_says_otherwise(
-    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
 ) -> None:
-    emu.set_command_permission(guild, None, guild.everyone_role, False)
+    emulator.set_command_permission(guild, None, guild.everyone_role, False)
     with pytest.raises(ClientRejected, match="You do not have permission to use /ping"):
-        await emu.invoke(alice, "ping")
-    emu.set_command_permission(guild, "ping", guild.everyone_role, True)
-    assert (await emu.invoke(alice, "ping")).message.content == "pong"
+        await emulator.invoke(alice, "ping")
+    emulator.set_command_permission(guild, "ping", guild.everyone_role, True)
+    assert (await emulator.invoke(alice, "ping")).message.content == "pong"
     with pytest.raises(ClientRejected):
-        await emu.invoke(alice, "vote")
-    boss = emu.add_member(guild, emu.add_user("boss"), permissions=ADMINISTRATOR)
-    assert (await emu.invoke(boss, "vote")).message.content == "votes: 0"  # admins cannot be locked out
-    assert len(emu.command_permissions(guild)) == 2
+        await emulator.invoke(alice, "vote")
+    boss = emulator.add_member(guild, emulator.add_user("boss"), permissions=ADMINISTRATOR)
+    assert (await emulator.invoke(boss, "vote")).message.content == "votes: 0"  # admins cannot be locked out
+    assert len(emulator.command_permissions(guild)) == 2
 
 
 # -- gateway over time ----------------------------------------------------------------------------
@@ -737,9 +736,9 @@ async def test_heartbeats_are_acknowledged_after_discord_py_noted_sending_them(
 
     monkeypatch.setattr(discord.gateway.KeepAliveHandler, "ack", measured)
     interval = 0.04  # short, so that many heartbeats fit into a few seconds
-    async with DiscordEmulator(heartbeat_interval=interval) as emu:
-        emu.add_guild("Drama Club")
-        async with connect_bot(TinyBot(sync=False), emu):
+    async with DiscordEmulator(heartbeat_interval=interval) as emulator:
+        emulator.add_guild("Drama Club")
+        async with connect_bot(TinyBot(sync=False), emulator):
             await asyncio.sleep(3.0)
     assert len(latencies) >= 40
     # An ACK that beats discord.py's own bookkeeping is measured against the previous heartbeat,
@@ -749,10 +748,10 @@ async def test_heartbeats_are_acknowledged_after_discord_py_noted_sending_them(
 
 
 async def test_members_chatter_reaches_the_bot_as_its_intents_ask(
-    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember, bot: TinyBot
 ) -> None:
-    bob = emu.add_member(guild, emu.add_user("bob"))
-    stats = emu.chatter(guild, messages=2, typing=2, reactions=2, members=[alice, bob])
+    bob = emulator.add_member(guild, emulator.add_user("bob"))
+    stats = emulator.chatter(guild, messages=2, typing=2, reactions=2, members=[alice, bob])
     assert (stats.messages, stats.typing, stats.reactions, stats.queued) == (2, 2, 2, 6)
     await eventually(lambda: len(bot.heard) == 6)
     assert sorted(bot.heard) == sorted(
@@ -769,49 +768,51 @@ async def test_members_chatter_reaches_the_bot_as_its_intents_ask(
 
 
 async def test_a_bot_without_the_message_intents_hears_no_chatter(
-    emu: DiscordEmulator, guild: EmuGuild, alice: EmuMember
+    emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember
 ) -> None:
     intents = discord.Intents.default()
     intents.guild_messages = intents.guild_typing = intents.guild_reactions = False
-    async with connect_bot(TinyBot(sync=False, intents=intents), emu) as deaf:
-        assert emu.chatter(guild, messages=3, typing=3, reactions=3).queued == 0
-        emu.add_channel(guild, "news")  # GUILDS is still asked for
+    async with connect_bot(TinyBot(sync=False, intents=intents), emulator) as deaf:
+        assert emulator.chatter(guild, messages=3, typing=3, reactions=3).queued == 0
+        emulator.add_channel(guild, "news")  # GUILDS is still asked for
         await eventually(lambda: deaf.get_channel(guild.channels[-1].id) is not None)
         assert deaf.heard == []
 
 
 async def test_a_text_file_is_served_with_its_charset(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
     upload = EmuFile("run-on.txt", "Episode 1 – 3/5".encode(), "text/plain; charset=utf-8")
-    result = await emu.invoke(alice, "upload", file=upload)
+    result = await emulator.invoke(alice, "upload", file=upload)
     assert result.message.content == "run-on.txt: 17 bytes"
-    assert emu.internal_errors == []
+    assert emulator.internal_errors == []
 
 
 # -- OpenAPI --------------------------------------------------------------------------------------
 
 
 async def test_everything_the_bot_sent_matches_the_openapi_spec(
-    emu: DiscordEmulator, alice: EmuMember, bot: TinyBot
+    emulator: DiscordEmulator, alice: EmuMember, bot: TinyBot
 ) -> None:
-    await emu.invoke(alice, "ping")
-    await emu.invoke(alice, "slow")
-    await (await emu.invoke(alice, "draft")).wait_for_messages(2)
-    await emu.invoke(alice, "upload", file=EmuFile("a.txt", b"abc"))
-    vote = await emu.invoke(alice, "vote")
-    await emu.click(alice, vote.message, "up")
-    await emu.autocomplete(alice, "score episode", focused="show", value="r", number=1)
-    await emu.submit_modal(alice, await emu.invoke(alice, "review"), {"review_text": "nice", "stars": "3"})
+    await emulator.invoke(alice, "ping")
+    await emulator.invoke(alice, "slow")
+    await (await emulator.invoke(alice, "draft")).wait_for_messages(2)
+    await emulator.invoke(alice, "upload", file=EmuFile("a.txt", b"abc"))
+    vote = await emulator.invoke(alice, "vote")
+    await emulator.click(alice, vote.message, "up")
+    await emulator.autocomplete(alice, "score episode", focused="show", value="r", number=1)
+    await emulator.submit_modal(
+        alice, await emulator.invoke(alice, "review"), {"review_text": "nice", "stars": "3"}
+    )
     checker = OpenAPIChecker.shared()
-    checker.assert_requests_valid(emu.requests)
-    assert {r.route for r in emu.requests} >= {
+    checker.assert_requests_valid(emulator.requests)
+    assert {r.route for r in emulator.requests} >= {
         "/applications/{application_id}/commands",
         "/interactions/{interaction_id}/{interaction_token}/callback",
         "/webhooks/{webhook_id}/{webhook_token}",
         "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
     }
-    for message in emu.messages.values():
+    for message in emulator.messages.values():
         assert checker.schema_errors("MessageResponse", message.payload()) == []
-    for request in emu.requests:  # and every answer the emulator gave matches the documented response
+    for request in emulator.requests:  # and every answer the emulator gave matches the documented response
         assert checker.response_errors(request.method, request.path, request.status, request.response) == []

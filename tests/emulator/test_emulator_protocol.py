@@ -39,22 +39,20 @@ def option(name: str = "show", type_: int = 3, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-    assert emulator.internal_errors == []
-
-
-@pytest.fixture
-async def http(emu: DiscordEmulator) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bot {emu.token}"}) as session:
+async def http(emulator: DiscordEmulator) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bot {emulator.token}"}) as session:
         yield session
 
 
 async def call(
-    http: aiohttp.ClientSession, emu: DiscordEmulator, method: str, path: str, body: Any = None, **params: str
+    http: aiohttp.ClientSession,
+    emulator: DiscordEmulator,
+    method: str,
+    path: str,
+    body: Any = None,
+    **params: str,
 ) -> tuple[int, Any]:
-    async with http.request(method, emu.api_base + path, json=body, params=params or None) as response:
+    async with http.request(method, emulator.api_base + path, json=body, params=params or None) as response:
         text = await response.text()
         return response.status, (json.loads(text) if text else None)
 
@@ -67,8 +65,10 @@ class RawGateway:
         self.seq = 0
 
     @classmethod
-    async def connect(cls, http: aiohttp.ClientSession, emu: DiscordEmulator) -> RawGateway:
-        gateway = cls(await http.ws_connect(emu.gateway_url + "?v=10&encoding=json&compress=zlib-stream"))
+    async def connect(cls, http: aiohttp.ClientSession, emulator: DiscordEmulator) -> RawGateway:
+        gateway = cls(
+            await http.ws_connect(emulator.gateway_url + "?v=10&encoding=json&compress=zlib-stream")
+        )
         hello = await gateway.receive()
         assert hello["op"] == 10 and hello["d"]["heartbeat_interval"] > 0
         return gateway
@@ -105,33 +105,33 @@ class RawGateway:
 
 
 @pytest.fixture
-def guild(emu: DiscordEmulator) -> EmuGuild:
-    return emu.add_guild("Drama Club")
+def guild(emulator: DiscordEmulator) -> EmuGuild:
+    return emulator.add_guild("Drama Club")
 
 
 @pytest.fixture
-def alice(emu: DiscordEmulator, guild: EmuGuild) -> EmuMember:
-    return emu.add_member(guild, emu.add_user("alice"))
+def alice(emulator: DiscordEmulator, guild: EmuGuild) -> EmuMember:
+    return emulator.add_member(guild, emulator.add_user("alice"))
 
 
 # -- REST basics ----------------------------------------------------------------------------------
 
 
-async def test_login_endpoints_and_auth(emu: DiscordEmulator, http: aiohttp.ClientSession) -> None:
+async def test_login_endpoints_and_auth(emulator: DiscordEmulator, http: aiohttp.ClientSession) -> None:
     checker = OpenAPIChecker.shared()
     for path in ("/users/@me", "/oauth2/applications/@me", "/gateway", "/gateway/bot"):
-        status, body = await call(http, emu, "GET", path)
+        status, body = await call(http, emulator, "GET", path)
         assert status == 200
         assert checker.response_errors("GET", path, status, body) == []
     async with aiohttp.ClientSession(headers={"Authorization": "Bot wrong"}) as stranger:
-        status, body = await call(stranger, emu, "GET", "/users/@me")
+        status, body = await call(stranger, emulator, "GET", "/users/@me")
     assert (status, body) == (401, {"message": "401: Unauthorized", "code": 0})
 
 
 async def test_json_content_type_is_exactly_what_discord_py_parses(
-    emu: DiscordEmulator, http: aiohttp.ClientSession
+    emulator: DiscordEmulator, http: aiohttp.ClientSession
 ) -> None:
-    async with http.get(emu.api_base + "/users/@me") as response:
+    async with http.get(emulator.api_base + "/users/@me") as response:
         assert response.headers["Content-Type"] == "application/json"
 
 
@@ -146,97 +146,101 @@ async def test_json_content_type_is_exactly_what_discord_py_parses(
     ],
 )
 async def test_attachments_are_served_with_their_media_type_and_charset(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, content_type: str | None, served_as: str
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, content_type: str | None, served_as: str
 ) -> None:
-    attachment = emu.store_attachment(1, "page.txt", "Episode 1 – 4/5".encode(), content_type)
+    attachment = emulator.store_attachment(1, "page.txt", "Episode 1 – 4/5".encode(), content_type)
     async with http.get(attachment.url) as response:
         assert response.status == 200 and response.headers["Content-Type"] == served_as
         assert await response.read() == "Episode 1 – 4/5".encode()
 
 
 async def test_unknown_endpoint_is_404_and_logged(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="emulator"):
-        status, body = await call(http, emu, "GET", "/guilds/1/audit-logs")
+        status, body = await call(http, emulator, "GET", "/guilds/1/audit-logs")
     assert (status, body) == (404, {"message": "404: Not Found", "code": 0})
     assert "unhandled request GET /guilds/1/audit-logs" in caplog.text
-    assert emu.requests[-1].status == 404
+    assert emulator.requests[-1].status == 404
 
 
 # -- the world ------------------------------------------------------------------------------------
 
 
-def test_users_guilds_roles_and_channels_can_keep_the_ids_a_database_knows(emu: DiscordEmulator) -> None:
-    owner = emu.add_user("owner", id=100000000000000001)
-    guild = emu.add_guild("Drama Club", id=100000000000000002, channel_id=100000000000000003, owner=owner)
+def test_users_guilds_roles_and_channels_can_keep_the_ids_a_database_knows(emulator: DiscordEmulator) -> None:
+    owner = emulator.add_user("owner", id=100000000000000001)
+    guild = emulator.add_guild(
+        "Drama Club", id=100000000000000002, channel_id=100000000000000003, owner=owner
+    )
     assert (guild.id, guild.everyone_role.id, guild.default_channel.id) == (
         100000000000000002,
         100000000000000002,
         100000000000000003,
     )
-    curators = emu.add_role(guild, "Curators", id=100000000000000004)
-    news = emu.add_channel(guild, "news", id=100000000000000005)
-    alice = emu.add_member(guild, emu.add_user("alice", id=100000000000000006))
-    personal = emu.set_permissions(alice, MANAGE_GUILD, role_id=100000000000000007)
+    curators = emulator.add_role(guild, "Curators", id=100000000000000004)
+    news = emulator.add_channel(guild, "news", id=100000000000000005)
+    alice = emulator.add_member(guild, emulator.add_user("alice", id=100000000000000006))
+    personal = emulator.set_permissions(alice, MANAGE_GUILD, role_id=100000000000000007)
     assert (curators.id, news.id, alice.id, personal.id) == (
         100000000000000004,
         100000000000000005,
         100000000000000006,
         100000000000000007,
     )
-    assert emu.add_user("bob").id not in {owner.id, alice.id}  # the others still get fresh snowflakes
+    assert emulator.add_user("bob").id not in {owner.id, alice.id}  # the others still get fresh snowflakes
 
     with pytest.raises(EmulatorError, match="already used by another user"):
-        emu.add_user("alice again", id=alice.id)
+        emulator.add_user("alice again", id=alice.id)
     with pytest.raises(EmulatorError, match="already used by another guild"):
-        emu.add_guild("Drama Club again", id=guild.id)
+        emulator.add_guild("Drama Club again", id=guild.id)
     with pytest.raises(EmulatorError, match="already used by another role"):
-        emu.add_role(guild, "Curators again", id=curators.id)
+        emulator.add_role(guild, "Curators again", id=curators.id)
     with pytest.raises(EmulatorError, match="already used by another channel"):
-        emu.add_channel(guild, "news again", id=news.id)
+        emulator.add_channel(guild, "news again", id=news.id)
     with pytest.raises(EmulatorError, match="positive 64-bit"):
-        emu.add_user("carol", id=-5)
+        emulator.add_user("carol", id=-5)
 
 
 # -- command storage and validation ---------------------------------------------------------------
 
 
 async def test_bulk_overwrite_keeps_ids_and_versions_when_unchanged(
-    emu: DiscordEmulator, http: aiohttp.ClientSession
+    emulator: DiscordEmulator, http: aiohttp.ClientSession
 ) -> None:
-    path = f"/applications/{emu.application_id}/commands"
-    status, first = await call(http, emu, "PUT", path, [ping_command()])
+    path = f"/applications/{emulator.application_id}/commands"
+    status, first = await call(http, emulator, "PUT", path, [ping_command()])
     assert status == 200
-    _, again = await call(http, emu, "PUT", path, [ping_command()])
+    _, again = await call(http, emulator, "PUT", path, [ping_command()])
     assert again == first
-    _, changed = await call(http, emu, "PUT", path, [ping_command(description="Answers PONG")])
+    _, changed = await call(http, emulator, "PUT", path, [ping_command(description="Answers PONG")])
     assert changed[0]["id"] == first[0]["id"] and changed[0]["version"] != first[0]["version"]
-    _, listed = await call(http, emu, "GET", path)
-    assert listed == changed == emu.registered_commands()
-    _, emptied = await call(http, emu, "PUT", path, [])
-    assert emptied == [] and emu.registered_commands() == []
-    assert [w.method for w in emu.command_writes] == ["PUT", "PUT", "PUT", "PUT"]
+    _, listed = await call(http, emulator, "GET", path)
+    assert listed == changed == emulator.registered_commands()
+    _, emptied = await call(http, emulator, "PUT", path, [])
+    assert emptied == [] and emulator.registered_commands() == []
+    assert [w.method for w in emulator.command_writes] == ["PUT", "PUT", "PUT", "PUT"]
 
 
 async def test_single_command_endpoints_and_guild_scope(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
 ) -> None:
-    base = f"/applications/{emu.application_id}/guilds/{guild.id}/commands"
-    status, created = await call(http, emu, "POST", base, ping_command())
+    base = f"/applications/{emulator.application_id}/guilds/{guild.id}/commands"
+    status, created = await call(http, emulator, "POST", base, ping_command())
     assert status == 201 and created["guild_id"] == str(guild.id) and "dm_permission" not in created
-    status, upserted = await call(http, emu, "POST", base, ping_command(description="Again"))
+    status, upserted = await call(http, emulator, "POST", base, ping_command(description="Again"))
     assert status == 200 and upserted["id"] == created["id"]
     status, patched = await call(
-        http, emu, "PATCH", f"{base}/{created['id']}", {"default_member_permissions": "32"}
+        http, emulator, "PATCH", f"{base}/{created['id']}", {"default_member_permissions": "32"}
     )
     assert status == 200 and patched["default_member_permissions"] == "32"
-    assert emu.registered_commands(guild.id) == [patched] and emu.registered_commands() == []
-    status, _ = await call(http, emu, "DELETE", f"{base}/{created['id']}")
-    assert status == 204 and emu.registered_commands(guild.id) == []
-    status, body = await call(http, emu, "GET", f"{base}/{created['id']}")
+    assert emulator.registered_commands(guild.id) == [patched] and emulator.registered_commands() == []
+    status, _ = await call(http, emulator, "DELETE", f"{base}/{created['id']}")
+    assert status == 204 and emulator.registered_commands(guild.id) == []
+    status, body = await call(http, emulator, "GET", f"{base}/{created['id']}")
     assert (status, body["code"]) == (404, 10063)
-    status, body = await call(http, emu, "PUT", f"/applications/{emu.application_id}/guilds/123/commands", [])
+    status, body = await call(
+        http, emulator, "PUT", f"/applications/{emulator.application_id}/guilds/123/commands", []
+    )
     assert (status, body["code"]) == (404, 10004)
 
 
@@ -305,17 +309,21 @@ INVALID_COMMANDS: list[tuple[str, Any, list[str]]] = [
     ("body", "error_path"), [c[1:] for c in INVALID_COMMANDS], ids=[c[0] for c in INVALID_COMMANDS]
 )
 async def test_invalid_commands_are_rejected(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, body: Any, error_path: list[str]
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, body: Any, error_path: list[str]
 ) -> None:
-    status, response = await call(http, emu, "PUT", f"/applications/{emu.application_id}/commands", body)
+    status, response = await call(
+        http, emulator, "PUT", f"/applications/{emulator.application_id}/commands", body
+    )
     assert status == 400 and response["code"] == 50035 and response["message"] == "Invalid Form Body"
     node = response["errors"]
     for key in error_path:
         node = node[key]
-    assert emu.registered_commands() == []
+    assert emulator.registered_commands() == []
 
 
-async def test_valid_nested_command_is_accepted(emu: DiscordEmulator, http: aiohttp.ClientSession) -> None:
+async def test_valid_nested_command_is_accepted(
+    emulator: DiscordEmulator, http: aiohttp.ClientSession
+) -> None:
     command = ping_command(
         name="score",
         options=[
@@ -333,7 +341,9 @@ async def test_valid_nested_command_is_accepted(emu: DiscordEmulator, http: aioh
             ),
         ],
     )
-    status, stored = await call(http, emu, "PUT", f"/applications/{emu.application_id}/commands", [command])
+    status, stored = await call(
+        http, emulator, "PUT", f"/applications/{emulator.application_id}/commands", [command]
+    )
     assert status == 200 and stored[0]["options"] == command["options"]
     assert OpenAPIChecker.shared().schema_errors("ApplicationCommandResponse", stored[0]) == []
 
@@ -342,26 +352,26 @@ async def test_valid_nested_command_is_accepted(emu: DiscordEmulator, http: aioh
 
 
 async def test_identify_ready_guild_create_heartbeat(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
 ) -> None:
-    gateway = await RawGateway.connect(http, emu)
-    ready = await gateway.identify(emu.token)
+    gateway = await RawGateway.connect(http, emulator)
+    ready = await gateway.identify(emulator.token)
     assert ready["t"] == "READY" and ready["s"] == 1
     assert ready["d"]["guilds"] == [{"id": str(guild.id), "unavailable": True}]
-    assert ready["d"]["resume_gateway_url"] == emu.gateway_url
-    assert ready["d"]["application"]["id"] == str(emu.application_id)
+    assert ready["d"]["resume_gateway_url"] == emulator.gateway_url
+    assert ready["d"]["application"]["id"] == str(emulator.application_id)
     created = await gateway.dispatch("GUILD_CREATE")
     assert created["s"] == 2 and created["d"]["name"] == "Drama Club" and created["d"]["unavailable"] is False
     await gateway.send(1, gateway.seq)
     assert (await gateway.receive())["op"] == 11
-    await emu.wait_until_ready()
+    await emulator.wait_until_ready()
     await gateway.ws.close()
 
 
 async def test_a_session_gets_only_the_events_its_intents_ask_for(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild, alice: EmuMember
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild, alice: EmuMember
 ) -> None:
-    emu.privileged_intents = Intent.GUILD_MEMBERS | Intent.MESSAGE_CONTENT
+    emulator.privileged_intents = Intent.GUILD_MEMBERS | Intent.MESSAGE_CONTENT
     asked = {
         "nothing": 0,
         "guilds": Intent.GUILDS,
@@ -372,13 +382,13 @@ async def test_a_session_gets_only_the_events_its_intents_ask_for(
     }
     sessions = {}
     for name, intents in asked.items():
-        sessions[name] = await RawGateway.connect(http, emu)
-        assert (await sessions[name].identify(emu.token, intents))["t"] == "READY"
-    await emu.wait_until_ready()
+        sessions[name] = await RawGateway.connect(http, emulator)
+        assert (await sessions[name].identify(emulator.token, intents))["t"] == "READY"
+    await emulator.wait_until_ready()
 
-    bob = emu.add_member(guild, emu.add_user("bob"))
-    emu.add_role(guild, "Curators")
-    emu.chatter(guild, messages=2, typing=1, reactions=1, members=[alice, bob])
+    bob = emulator.add_member(guild, emulator.add_user("bob"))
+    emulator.add_role(guild, "Curators")
+    emulator.chatter(guild, messages=2, typing=1, reactions=1, members=[alice, bob])
 
     heard = {name: await gateway.everything_until_members_of(guild) for name, gateway in sessions.items()}
     events = {name: sorted({f["t"] for f in frames}) for name, frames in heard.items()}
@@ -408,39 +418,41 @@ async def test_a_session_gets_only_the_events_its_intents_ask_for(
     ],
 )
 async def test_identify_rejections(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, identify: dict[str, Any], close_code: int
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, identify: dict[str, Any], close_code: int
 ) -> None:
-    gateway = await RawGateway.connect(http, emu)
-    await gateway.send(2, {**identify, "token": identify["token"] or emu.token, "properties": {}})
+    gateway = await RawGateway.connect(http, emulator)
+    await gateway.send(2, {**identify, "token": identify["token"] or emulator.token, "properties": {}})
     assert await gateway.receive() == {"closed": close_code}
 
 
-async def test_payload_before_identify_is_rejected(emu: DiscordEmulator, http: aiohttp.ClientSession) -> None:
-    gateway = await RawGateway.connect(http, emu)
+async def test_payload_before_identify_is_rejected(
+    emulator: DiscordEmulator, http: aiohttp.ClientSession
+) -> None:
+    gateway = await RawGateway.connect(http, emulator)
     await gateway.send(8, {"guild_id": "1"})
     assert await gateway.receive() == {"closed": 4003}
 
 
 async def test_resume_replays_missed_dispatches(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
 ) -> None:
-    gateway = await RawGateway.connect(http, emu)
-    session_id = (await gateway.identify(emu.token))["d"]["session_id"]
+    gateway = await RawGateway.connect(http, emulator)
+    session_id = (await gateway.identify(emulator.token))["d"]["session_id"]
     await gateway.dispatch("GUILD_CREATE")
     seq = gateway.seq
     await gateway.ws.close(code=4000)  # an abnormal close keeps the session resumable
-    await emu.wait_until_disconnected()
-    later = emu.add_guild("Missed While Away")
+    await emulator.wait_until_disconnected()
+    later = emulator.add_guild("Missed While Away")
 
-    gateway = await RawGateway.connect(http, emu)
-    await gateway.send(6, {"token": emu.token, "session_id": session_id, "seq": seq})
+    gateway = await RawGateway.connect(http, emulator)
+    await gateway.send(6, {"token": emulator.token, "session_id": session_id, "seq": seq})
     replayed = await gateway.receive()
     assert (replayed["t"], replayed["s"], replayed["d"]["id"]) == ("GUILD_CREATE", seq + 1, str(later.id))
     assert (await gateway.receive())["t"] == "RESUMED"
     await gateway.ws.close()
 
-    gateway = await RawGateway.connect(http, emu)
-    await gateway.send(6, {"token": emu.token, "session_id": session_id, "seq": seq})
+    gateway = await RawGateway.connect(http, emulator)
+    await gateway.send(6, {"token": emulator.token, "session_id": session_id, "seq": seq})
     assert await gateway.receive() == {"op": 9, "d": False, "s": None, "t": None}  # closed with 1000: gone
 
 
@@ -448,34 +460,36 @@ async def test_resume_replays_missed_dispatches(
 
 
 async def interaction(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, member: EmuMember, command: str = "ping"
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, member: EmuMember, command: str = "ping"
 ) -> tuple[asyncio.Task[InteractionResult], str]:
     """Start ``invoke`` and return it with the interaction's callback path, as a bot would see it."""
-    gateway = await RawGateway.connect(http, emu)
-    await gateway.identify(emu.token)
-    task = asyncio.create_task(emu.invoke(member, command))
+    gateway = await RawGateway.connect(http, emulator)
+    await gateway.identify(emulator.token)
+    task = asyncio.create_task(emulator.invoke(member, command))
     frame = (await gateway.dispatch("INTERACTION_CREATE"))["d"]
     return task, f"/interactions/{frame['id']}/{frame['token']}/callback"
 
 
 @pytest.fixture
-async def registered(emu: DiscordEmulator, http: aiohttp.ClientSession) -> None:
-    status, _ = await call(http, emu, "PUT", f"/applications/{emu.application_id}/commands", [ping_command()])
+async def registered(emulator: DiscordEmulator, http: aiohttp.ClientSession) -> None:
+    status, _ = await call(
+        http, emulator, "PUT", f"/applications/{emulator.application_id}/commands", [ping_command()]
+    )
     assert status == 200
 
 
 @pytest.mark.usefixtures("registered")
 async def test_first_response_wins_second_is_rejected(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
 ) -> None:
-    task, callback = await interaction(emu, http, alice)
+    task, callback = await interaction(emulator, http, alice)
     status, body = await call(
-        http, emu, "POST", callback, {"type": 4, "data": {"content": "pong"}}, with_response="1"
+        http, emulator, "POST", callback, {"type": 4, "data": {"content": "pong"}}, with_response="1"
     )
     assert status == 200 and body["resource"]["message"]["content"] == "pong"
     assert body["interaction"]["response_message_id"] == body["resource"]["message"]["id"]
     assert OpenAPIChecker.shared().response_errors("POST", callback, 200, body) == []
-    status, body = await call(http, emu, "POST", callback, {"type": 4, "data": {"content": "again"}})
+    status, body = await call(http, emulator, "POST", callback, {"type": 4, "data": {"content": "again"}})
     assert (status, body) == (400, {"code": 40060, "message": "Interaction has already been acknowledged."})
     result = await task
     assert result.message.content == "pong" and result.errors[0].code == 40060
@@ -483,19 +497,19 @@ async def test_first_response_wins_second_is_rejected(
 
 @pytest.mark.usefixtures("registered")
 async def test_response_after_deadline_is_unknown_interaction(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
 ) -> None:
-    emu.response_deadline = 0.1
-    task, callback = await interaction(emu, http, alice)
+    emulator.response_deadline = 0.1
+    task, callback = await interaction(emulator, http, alice)
     await asyncio.sleep(0.15)
-    status, body = await call(http, emu, "POST", callback, {"type": 4, "data": {"content": "pong"}})
+    status, body = await call(http, emulator, "POST", callback, {"type": 4, "data": {"content": "pong"}})
     assert (status, body) == (404, {"code": 10062, "message": "Unknown interaction"})
     with pytest.raises(Exception, match="did not respond"):
         await task
 
 
 async def test_a_modified_client_can_send_what_is_no_snowflake_or_is_not_resolved(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
 ) -> None:
     entity_types = [OptionType.USER, OptionType.ROLE, OptionType.CHANNEL, OptionType.MENTIONABLE]
     command = {
@@ -503,14 +517,16 @@ async def test_a_modified_client_can_send_what_is_no_snowflake_or_is_not_resolve
         "description": "Takes anything",
         "options": [option(f"o{t}", t) for t in entity_types],
     }
-    status, _ = await call(http, emu, "PUT", f"/applications/{emu.application_id}/commands", [command])
+    status, _ = await call(
+        http, emulator, "PUT", f"/applications/{emulator.application_id}/commands", [command]
+    )
     assert status == 200
-    gateway = await RawGateway.connect(http, emu)
-    await gateway.identify(emu.token)
-    emu.response_deadline = 0.05
+    gateway = await RawGateway.connect(http, emulator)
+    await gateway.identify(emulator.token)
+    emulator.response_deadline = 0.05
     for value in ("abc", "¹²³", "-5", "99999999999999999999999", Unresolved(alice.id)):
         values = {f"o{t}": value for t in entity_types}
-        invoke = asyncio.create_task(emu.invoke(alice, "target", options=values, validate=False))
+        invoke = asyncio.create_task(emulator.invoke(alice, "target", options=values, validate=False))
         data = (await gateway.dispatch("INTERACTION_CREATE"))["d"]["data"]
         sent = str(alice.id) if isinstance(value, Unresolved) else value
         assert [(o["type"], o["value"]) for o in data["options"]] == [(t, sent) for t in entity_types]
@@ -524,24 +540,26 @@ async def test_a_modified_client_can_send_what_is_no_snowflake_or_is_not_resolve
 
 
 async def test_command_permissions_can_be_read_but_only_an_admin_sets_them(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, guild: EmuGuild
 ) -> None:
-    commands = f"/applications/{emu.application_id}/guilds/{guild.id}/commands"
-    status, [ping] = await call(http, emu, "PUT", commands, [ping_command(default_member_permissions="32")])
+    commands = f"/applications/{emulator.application_id}/guilds/{guild.id}/commands"
+    status, [ping] = await call(
+        http, emulator, "PUT", commands, [ping_command(default_member_permissions="32")]
+    )
     assert status == 200
-    assert await call(http, emu, "GET", f"{commands}/permissions") == (200, [])
-    status, body = await call(http, emu, "GET", f"{commands}/{ping['id']}/permissions")
+    assert await call(http, emulator, "GET", f"{commands}/permissions") == (200, [])
+    status, body = await call(http, emulator, "GET", f"{commands}/{ping['id']}/permissions")
     assert (status, body["code"]) == (404, 10066)
 
-    curators = emu.add_role(guild, "Curators")
-    stored = emu.set_command_permissions(
+    curators = emulator.add_role(guild, "Curators")
+    stored = emulator.set_command_permissions(
         guild,
         "ping",
         [{"id": str(curators.id), "type": ApplicationCommandPermissionType.ROLE, "permission": True}],
     )
     expected = {
         "id": ping["id"],
-        "application_id": str(emu.application_id),
+        "application_id": str(emulator.application_id),
         "guild_id": str(guild.id),
         "permissions": [{"id": str(curators.id), "type": 1, "permission": True}],
     }
@@ -550,10 +568,12 @@ async def test_command_permissions_can_be_read_but_only_an_admin_sets_them(
         (f"{commands}/permissions", [expected]),
         (f"{commands}/{ping['id']}/permissions", expected),
     ):
-        status, body = await call(http, emu, "GET", path)
+        status, body = await call(http, emulator, "GET", path)
         assert (status, body) == (200, answer)
         assert OpenAPIChecker.shared().response_errors("GET", path, status, body) == []
-    status, body = await call(http, emu, "PUT", f"{commands}/{ping['id']}/permissions", {"permissions": []})
+    status, body = await call(
+        http, emulator, "PUT", f"{commands}/{ping['id']}/permissions", {"permissions": []}
+    )
     assert (status, body) == (403, {"message": "Bots cannot use this endpoint", "code": 20001})
 
 
@@ -618,18 +638,18 @@ MESSAGE_REJECTIONS: list[tuple[str, dict[str, Any], int, int]] = [
     ("body", "status", "code"), [c[1:] for c in MESSAGE_REJECTIONS], ids=[c[0] for c in MESSAGE_REJECTIONS]
 )
 async def test_invalid_responses_are_rejected(
-    emu: DiscordEmulator,
+    emulator: DiscordEmulator,
     http: aiohttp.ClientSession,
     alice: EmuMember,
     body: dict[str, Any],
     status: int,
     code: int,
 ) -> None:
-    task, callback = await interaction(emu, http, alice)
-    response_status, response = await call(http, emu, "POST", callback, body)
+    task, callback = await interaction(emulator, http, alice)
+    response_status, response = await call(http, emulator, "POST", callback, body)
     assert (response_status, response["code"]) == (status, code)
     # The rejection does not count as an answer: a valid one still goes through.
-    status_ok, _ = await call(http, emu, "POST", callback, {"type": 4, "data": {"content": "pong"}})
+    status_ok, _ = await call(http, emulator, "POST", callback, {"type": 4, "data": {"content": "pong"}})
     assert status_ok == 204
     result = await task
     assert result.errors[0].code == code and result.message.content == "pong"
@@ -637,31 +657,33 @@ async def test_invalid_responses_are_rejected(
 
 @pytest.mark.usefixtures("registered")
 async def test_followups_edits_and_token_lifetime(
-    emu: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
+    emulator: DiscordEmulator, http: aiohttp.ClientSession, alice: EmuMember
 ) -> None:
-    task, callback = await interaction(emu, http, alice)
-    webhook = f"/webhooks/{emu.application_id}/{callback.split('/')[3]}"
-    status, body = await call(http, emu, "POST", webhook, {"content": "too early"}, wait="true")
+    task, callback = await interaction(emulator, http, alice)
+    webhook = f"/webhooks/{emulator.application_id}/{callback.split('/')[3]}"
+    status, body = await call(http, emulator, "POST", webhook, {"content": "too early"}, wait="true")
     assert (status, body["code"]) == (404, 10015)
-    await call(http, emu, "POST", callback, {"type": 5, "data": {"flags": 64}})
-    status, first = await call(http, emu, "POST", webhook, {"content": "resolved", "flags": 0}, wait="true")
+    await call(http, emulator, "POST", callback, {"type": 5, "data": {"flags": 64}})
+    status, first = await call(
+        http, emulator, "POST", webhook, {"content": "resolved", "flags": 0}, wait="true"
+    )
     assert status == 200 and first["flags"] == 64  # the first follow-up keeps the defer's ephemerality
-    status, second = await call(http, emu, "POST", webhook, {"content": "public"}, wait="true")
+    status, second = await call(http, emulator, "POST", webhook, {"content": "public"}, wait="true")
     assert status == 200 and second["flags"] == 0 and second["id"] != first["id"]
     status, edited = await call(
-        http, emu, "PATCH", f"{webhook}/messages/{second['id']}", {"content": "edited"}
+        http, emulator, "PATCH", f"{webhook}/messages/{second['id']}", {"content": "edited"}
     )
     assert status == 200 and edited["content"] == "edited" and edited["edited_timestamp"] is not None
-    status, body = await call(http, emu, "PATCH", f"{webhook}/messages/@original", {"content": ""})
+    status, body = await call(http, emulator, "PATCH", f"{webhook}/messages/@original", {"content": ""})
     assert (status, body["code"]) == (400, 50006)
-    status, _ = await call(http, emu, "DELETE", f"{webhook}/messages/@original")
+    status, _ = await call(http, emulator, "DELETE", f"{webhook}/messages/@original")
     assert status == 204
-    status, body = await call(http, emu, "GET", f"{webhook}/messages/@original")
+    status, body = await call(http, emulator, "GET", f"{webhook}/messages/@original")
     assert (status, body["code"]) == (404, 10008)
     result = await task
     assert [m.content for m in result.messages] == ["edited"]
-    emu.token_lifetime = 0
-    status, body = await call(http, emu, "POST", webhook, {"content": "too late"})
+    emulator.token_lifetime = 0
+    status, body = await call(http, emulator, "POST", webhook, {"content": "too late"})
     assert (status, body["code"]) == (401, 50027)
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.bot.test_main import clean_env
+from tests.helpers import clean_env
 
 # The console as `dramabot console` runs it, after the bot's setup has logged an error.
 SETUP_LOGS_AN_ERROR = """

@@ -22,7 +22,7 @@ from bot.console.session import ConsoleSession
 from bot.console.world import World, stable_id
 from emulator import DiscordEmulator
 from emulator.protocol import InteractionType
-from tests.conftest import Server
+from tests.helpers import Server
 
 REVIEWS = Path(__file__).resolve().parents[2] / "fixtures" / "reviews"
 
@@ -210,7 +210,7 @@ async def test_a_review_page_imports_from_a_text_file(session: ConsoleSession, o
     assert await run_lines(session, *lines) == 0
     assert "Import preview: Harbour Lights" in after(out, f"/show import file:{page}")
     assert "Imported Harbour Lights" in after(out, ":press Confirm")
-    assert "Harbour Lights · 6 episodes" in after(out, "/shows")
+    assert "Harbour Lights (season 2) · 6 episodes" in after(out, "/shows")
 
 
 async def test_a_curator_can_manage_shows_once_the_server_allows_the_role_to_see_them(

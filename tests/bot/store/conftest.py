@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.bot import DEFAULT_CATALOG
-from bot.showfile import load_catalog
-from bot.store import ShowSpec, Store
-
-
-def run_on() -> ShowSpec:
-    return load_catalog(DEFAULT_CATALOG)[0]
+from bot.store import Store
+from tests.helpers import run_on
 
 
 @pytest.fixture

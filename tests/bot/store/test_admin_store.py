@@ -29,7 +29,7 @@ from bot.store import (
     StoreConflict,
     Tally,
 )
-from tests.conftest import snapshot
+from tests.helpers import snapshot
 
 GUILD_A = 1001
 GUILD_B = 1002
@@ -152,7 +152,9 @@ async def test_create_show_writes_every_field_and_one_episode_row_per_number(sto
     assert await store.visible_show(GUILD_B, show.id) is None
 
 
-async def test_a_show_is_its_title_and_season_and_a_server_sees_each_once(store: Store, run_on_id: int) -> None:
+async def test_a_show_is_its_title_and_season_and_a_server_sees_each_once(
+    store: Store, run_on_id: int
+) -> None:
     # The catalog's Run On is visible to every server: its title and season are taken there ...
     before = snapshot(store.path)
     for clash in ("Run On", "RUN ON", "  run   on "):

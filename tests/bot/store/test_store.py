@@ -9,9 +9,9 @@ import pytest
 
 from bot.scores import Score
 from bot.store import EpisodeSpec, ShowSpec, Store
-from bot.store.opening import StoreOpenError
 from bot.store.migrate import migrations
-from tests.bot.store.conftest import run_on
+from bot.store.opening import StoreOpenError
+from tests.helpers import run_on
 
 
 def raw(path: Path) -> sqlite3.Connection:

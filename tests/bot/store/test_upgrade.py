@@ -13,10 +13,10 @@ from bot.bot import DEFAULT_CATALOG
 from bot.scores import Score
 from bot.showfile import load_catalog
 from bot.store import GuildSettings, ShowSpec, Store, Tally
+from bot.store.migrate import migrations
 from bot.store.opening import StoreOpenError
 from bot.store.reader import Reader
 from bot.store.writer import Writer
-from bot.store.migrate import migrations
 
 SHOW_TABLES = ("show", "show_alias", "episode")
 

@@ -1,0 +1,70 @@
+"""What every member may see about the server's shows: /shows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.context import DramaInteraction, guild_id
+from bot.markdown import escape
+from bot.pages import Pager, chunk
+from bot.present import COLOUR_ADMIN
+from bot.replies import send_private
+from bot.scores import format_average
+from bot.store import Store
+from bot.store.models import CRITIC_MAX, VERDICT_MAX
+from bot.text import t
+
+if TYPE_CHECKING:
+    from bot.bot import DramaBot
+
+SHOWS_PER_PAGE = 10
+
+
+class Browse(commands.Cog):
+    """The shows a server follows, for everyone."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @app_commands.command(name="shows", description="The shows this server follows")
+    @app_commands.guild_only()
+    async def shows(self, interaction: DramaInteraction) -> None:
+        guild = guild_id(interaction)
+        overviews = await self.store.show_overviews(guild)
+        if not overviews:
+            await send_private(interaction, t("show.none_yet"))
+            return
+        settings = await self.store.guild_settings(guild)
+        lines = []
+        for overview in overviews:
+            show = overview.show
+            name = escape(show.title) + (
+                f" ({t('present.season_lower', season=show.season)})" if show.season > 1 else ""
+            )
+            parts = [f"**{name}**", t("n.episodes", count=show.episode_count)]
+            if overview.critic_average is not None:
+                parts.append(
+                    t("shows.critic", average=format_average(overview.critic_average), maximum=CRITIC_MAX)
+                )
+            if show.verdict is not None:
+                parts.append(t("shows.verdict", verdict=show.verdict.out_of(VERDICT_MAX)))
+            parts.append(t("shows.catalog") if show.is_catalog else t("shows.this_server"))
+            if show.id == settings.default_show_id:
+                parts.append(t("shows.default"))
+            lines.append(" · ".join(parts))
+        pages = chunk(lines, per_page=SHOWS_PER_PAGE)
+
+        def render(index: int, count: int) -> discord.Embed:
+            embed = discord.Embed(title=t("shows.title"), description=pages[index], colour=COLOUR_ADMIN)
+            embed.set_footer(text=t("n.shows", count=len(lines)))
+            return embed
+
+        await Pager.send(interaction, len(pages), render)
+
+
+async def setup(bot: DramaBot) -> None:
+    await bot.add_cog(Browse(bot.store))

@@ -1,0 +1,64 @@
+"""A server's settings for dramabot: /settings (Manage Server only)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.context import DramaInteraction, guild_id
+from bot.errors import BadValue
+from bot.replies import in_time, send_private
+from bot.rights import require_manage_server
+from bot.store import Store
+from bot.text import t
+
+if TYPE_CHECKING:
+    from bot.bot import DramaBot
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class ServerSettings(
+    commands.GroupCog,
+    group_name="settings",
+    group_description="Server settings for dramabot (Manage Server)",
+):
+    """Settings only members with Manage Server may change; curators may not."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        require_manage_server(interaction)
+        return True
+
+    @app_commands.command(
+        name="curator-role", description="Let a role manage shows (leave out role to clear)"
+    )
+    @app_commands.describe(role="Members with this role may add, edit, import and remove shows")
+    async def curator_role(self, interaction: DramaInteraction, role: discord.Role | None = None) -> None:
+        guild = guild_id(interaction)
+        if role is not None and (
+            not isinstance(role, discord.Role)
+            or interaction.guild is None
+            or interaction.guild.get_role(role.id) is None
+        ):
+            raise BadValue("option.unresolved", name="role")
+        if role is not None and role.is_default():
+            raise BadValue("settings.curator_everyone")
+        await in_time(
+            interaction,
+            self.store.set_curator_role(guild, role.id if role else None),
+            defer_now=not self.store.writes_idle,
+        )
+        if role is None:
+            await send_private(interaction, t("settings.curator_cleared"))
+        else:
+            await send_private(interaction, t("settings.curator_set", role=role.mention))
+
+
+async def setup(bot: DramaBot) -> None:
+    await bot.add_cog(ServerSettings(bot.store))

@@ -1,0 +1,1 @@
+"""The bundled catalog (catalog.json), installed as the package bot.data; read with importlib.resources."""

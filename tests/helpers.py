@@ -1,0 +1,151 @@
+"""Helpers the tests share: a member's view of replies, the real bot on the emulator, database snapshots.
+
+Fixtures live in ``conftest.py``; everything a test module imports lives here, never in another
+test module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.bot import DEFAULT_CATALOG, DramaBot
+from bot.settings import Settings
+from bot.showfile import load_catalog
+from bot.store import ShowSpec
+from emulator import DiscordEmulator, EmuGuild, EmuMember, connect_bot
+
+# Shaped like a real token (three dot-separated parts) so the settings check accepts it.
+TOKEN = "ZHJhbWFib3Q.ZW11bGF0b3I.dGVzdHMtb25seQ"
+
+
+@dataclass
+class Server:
+    """One Discord server as the tests see it: its guild and a few members."""
+
+    guild: EmuGuild
+    alice: EmuMember
+    bob: EmuMember
+
+
+def settings_for(emulator: DiscordEmulator, database: Path, **extra: str) -> Settings:
+    return Settings.from_env(
+        {
+            "DISCORD_TOKEN": TOKEN,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "DISCORD_API_BASE": emulator.api_base,
+            "DISCORD_GATEWAY_URL": emulator.gateway_url,
+            **extra,
+        }
+    )
+
+
+@contextlib.asynccontextmanager
+async def run_bot(
+    emulator: DiscordEmulator, settings: Settings, *, catalog: Any = DEFAULT_CATALOG
+) -> AsyncIterator[DramaBot]:
+    """Start the real bot against the emulator, wait until its session is ready, stop it afterwards.
+
+    (How ``dramabot`` itself points discord.py at these URLs is tested on a real process in test_main.)
+    """
+    async with connect_bot(
+        DramaBot(settings, catalog=catalog), emulator, token=settings.discord_token
+    ) as bot:
+        assert bot.commands_synced
+        yield bot
+    assert not emulator.internal_errors
+
+
+def snapshot(database: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to show that a refused command wrote nothing."""
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {table: connection.execute(f"SELECT * FROM {table}").fetchall() for table in tables}  # noqa: S608
+
+
+def catalog_document(*shows: dict[str, Any], with_run_on: bool = True) -> dict[str, Any]:
+    run_on = json.loads(DEFAULT_CATALOG.read_text(encoding="utf-8"))["shows"]
+    return {"format": 1, "shows": [*(run_on if with_run_on else []), *shows]}
+
+
+def run_on() -> ShowSpec:
+    return load_catalog(DEFAULT_CATALOG)[0]
+
+
+# -- what a member sees --------------------------------------------------------------------------
+
+
+def only_embed(result: Any) -> dict[str, Any]:
+    message = result.message
+    assert message is not None, "the bot sent no reply"
+    assert len(message.embeds) == 1
+    return message.embeds[0]
+
+
+def private_reply(result: Any) -> str:
+    message = result.message
+    assert message is not None, "the bot sent no reply"
+    assert message.ephemeral, f"expected an ephemeral reply, got {message.content!r}"
+    return message.content
+
+
+def fields(embed: dict[str, Any]) -> dict[str, str]:
+    return {field["name"]: field["value"] for field in embed.get("fields", [])}
+
+
+async def rate(emulator: DiscordEmulator, who: Any, episode: int, score: float, **extra: Any) -> str:
+    return private_reply(await emulator.invoke(who, "rate", episode=episode, score=score, **extra))
+
+
+# -- a real dramabot process ---------------------------------------------------------------------
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    """The environment without any dramabot key, plus ``values``."""
+    keys = (
+        "DISCORD_TOKEN",
+        "DATABASE_URL",
+        "DEV_GUILD_ID",
+        "LOG_LEVEL",
+        "DISCORD_API_BASE",
+        "DISCORD_GATEWAY_URL",
+        "DISCORD_CONNECT_TIMEOUT",
+    )
+    env = {k: v for k, v in os.environ.items() if k not in keys}
+    env.update(values)
+    return env
+
+
+async def run_entry(cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
+async def start_until_connected(
+    cwd: Path, env: dict[str, str]
+) -> tuple[asyncio.subprocess.Process, list[str]]:
+    """Start ``python -m bot`` and read its log until it says it is connected."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=cwd, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    assert process.stderr is not None
+    log: list[str] = []
+    async with asyncio.timeout(30):
+        while not any("Connected as" in line for line in log):
+            line = (await process.stderr.readline()).decode()
+            assert line, "the bot exited before connecting:\n" + "".join(log)
+            log.append(line)
+    return process, log
