@@ -105,7 +105,7 @@ class Writer:
 
     @property
     def idle(self) -> bool:
-        """No write is running or queued, so a new one starts at once (unless another process has the lock)."""
+        """Nothing is writing or queued: a new write starts at once (unless another process has the lock)."""
         return not self._lock.locked() and not self._queued
 
     async def configure(self) -> None:
