@@ -138,6 +138,15 @@ class Form(discord.ui.Modal):
     def __init__(self, *, title: str, rights: RightsCheck | None = None, timeout: float = 900.0) -> None:
         super().__init__(title=title, timeout=timeout)
         self.rights = rights
+        self._names: dict[int, str] = {}
+
+    def add_field(self, label: str, item: discord.ui.TextInput[Any] | discord.ui.Select[Any]) -> None:
+        """A field with its label above it; the label also names the field in a refusal."""
+        self._names[id(item)] = label
+        self.add_item(discord.ui.Label(text=label, component=item))
+
+    def name_of(self, item: discord.ui.Item[Any]) -> str:
+        return self._names.get(id(item), getattr(item, "custom_id", "") or "")
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         for child in self.walk_children():
@@ -147,11 +156,11 @@ class Form(discord.ui.Modal):
                     raise BadValue("form.malformed")
                 problem = text_problem(value, multiline=child.style is discord.TextStyle.paragraph)
                 if problem:
-                    raise BadValue(f"option.text.{problem}", name=child.label)
+                    raise BadValue(f"option.text.{problem}", name=self.name_of(child))
                 if child.max_length is not None and len(value) > child.max_length:
                     raise BadValue(
                         "option.too_long",
-                        name=child.label,
+                        name=self.name_of(child),
                         length_count=len(value),
                         limit_count=child.max_length,
                     )

@@ -101,7 +101,6 @@ class ReviewForm(Form):
         self.show = show
         self.episode = episode
         self.score: discord.ui.TextInput[ReviewForm] = discord.ui.TextInput(
-            label=t("review.score_label"),
             custom_id="score",
             placeholder="4.5",
             default=str(current.score) if current else None,
@@ -109,7 +108,6 @@ class ReviewForm(Form):
             max_length=4,
         )
         self.comment: discord.ui.TextInput[ReviewForm] = discord.ui.TextInput(
-            label=t("review.comment_label"),
             custom_id="comment",
             style=discord.TextStyle.paragraph,
             default=current.comment if current and current.comment else None,
@@ -126,9 +124,9 @@ class ReviewForm(Form):
             min_values=1,
             max_values=1,
         )
-        self.add_item(self.score)
-        self.add_item(self.comment)
-        self.add_item(discord.ui.Label(text=t("review.spoiler_question"), component=self.spoilers))
+        self.add_field(t("review.score_label"), self.score)
+        self.add_field(t("review.comment_label"), self.comment)
+        self.add_field(t("review.spoiler_question"), self.spoilers)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         if self.spoilers.values not in (["no"], ["yes"]):

@@ -166,17 +166,16 @@ class VerdictForm(Form):
         self.show = show
         self.score = score
         self.text: discord.ui.TextInput[VerdictForm] = discord.ui.TextInput(
-            label=t("verdict_form.text_label"),
             custom_id="text",
             style=discord.TextStyle.paragraph,
             default=show.verdict_text,
             required=False,
             max_length=MAX_VERDICT_TEXT,
         )
-        self.add_item(self.text)
+        self.add_field(t("verdict_form.text_label"), self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        text = paragraph(self.text.value, name=self.text.label, limit=MAX_VERDICT_TEXT)
+        text = paragraph(self.text.value, name=self.name_of(self.text), limit=MAX_VERDICT_TEXT)
         await in_time(
             interaction, self.store.set_verdict(guild_id(interaction), self.show.id, self.score, text)
         )
@@ -199,17 +198,16 @@ class SummaryForm(Form):
         self.show = show
         self.episode = episode
         self.text: discord.ui.TextInput[SummaryForm] = discord.ui.TextInput(
-            label=t("summary_form.label"),
             custom_id="summary",
             style=discord.TextStyle.paragraph,
             default=current,
             required=False,
             max_length=MAX_SUMMARY,
         )
-        self.add_item(self.text)
+        self.add_field(t("summary_form.label"), self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        text = paragraph(self.text.value, name=self.text.label, limit=MAX_SUMMARY)
+        text = paragraph(self.text.value, name=self.name_of(self.text), limit=MAX_SUMMARY)
         guild = guild_id(interaction)
         if self.episode is None:
             await in_time(interaction, self.store.set_show_summary(guild, self.show.id, text))
@@ -522,7 +520,7 @@ class ShowAdmin(
             t(
                 "show.hidden",
                 title=escape(show.title),
-                ratings=t("n.member_ratings", count=footprint.ratings),
+                count=footprint.ratings,
             ),
         )
 

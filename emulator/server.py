@@ -92,6 +92,7 @@ class DiscordEmulator:
         token_lifetime: float = 900.0,
         heartbeat_interval: float = 41.25,
         heartbeat_ack_delay: float = 0.02,
+        deprecated_interaction_field: bool = True,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -104,6 +105,9 @@ class DiscordEmulator:
         self.token_lifetime = token_lifetime
         self.heartbeat_interval = heartbeat_interval
         self.heartbeat_ack_delay = heartbeat_ack_delay
+        # Discord still sends a message's deprecated ``interaction`` field in gateway events; a
+        # client must also work once it stops (False leaves it out of MESSAGE_CREATE/UPDATE).
+        self.deprecated_interaction_field = deprecated_interaction_field
         self.host = host
         self.port = port
 
@@ -811,6 +815,8 @@ class DiscordEmulator:
             data = message.payload()
             if guild is not None:
                 data["guild_id"] = str(guild.id)
+        if not self.deprecated_interaction_field:
+            data = {key: value for key, value in data.items() if key != "interaction"}
         self.gateway.broadcast(event, data, guild_id=guild.id if guild is not None else None)
 
     def message_type_for(self, interaction: InteractionResult) -> int:

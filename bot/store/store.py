@@ -153,8 +153,8 @@ class Store:
     async def find_show_by_name(self, guild_id: int, name: str) -> list[Show]:
         """Visible shows known exactly by ``name`` (title, original title or alias, any case).
 
-        A server's own show is listed before a catalog show of the same name, and season 1
-        before later seasons.
+        Season 1 comes before later seasons, and a server's own show before a catalog show of
+        the same name and season.
         """
         key = name_key(name)
         matches = [
@@ -162,7 +162,7 @@ class Store:
             for show in shows.visible(self._reader, guild_id)
             if key in {name_key(n) for n in show.names()}
         ]
-        matches.sort(key=lambda show: (show.is_catalog, show.season))
+        matches.sort(key=lambda show: (show.season, show.is_catalog))
         return matches
 
     async def save_catalog_show(self, spec: ShowSpec) -> int:

@@ -222,3 +222,47 @@ async def test_two_hundred_members_rating_at_once_are_all_kept_exactly(
         assert connection.execute("SELECT count(*), sum(halves) FROM rating").fetchone() == (200, 1100)
     # 1100 halves over 200 ratings: exactly 2.75.
     assert await score_line(emulator, server.alice, 16) == "Members: 2.75/5 from 200 ratings"
+
+
+async def test_a_member_removes_their_own_comment_and_keeps_their_score(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    await rate(emulator, server.alice, 8, 4, comment="Too slow for me")
+    reply = private_reply(await emulator.invoke(server.alice, "uncomment", episode=8))
+    assert reply == "Removed your comment on **Run On** episode 8. Your score of **4/5** stays."
+    assert private_reply(await emulator.invoke(server.bob, "comments", episode=8)) == (
+        "No comments on **Run On** episode 8 here yet."
+    )
+    assert (
+        (await emulator.invoke(server.bob, "score episode", number=8))
+        .message.embeds[0]["description"]
+        .endswith("Members: 4/5 from 1 rating")
+    )
+    assert private_reply(await emulator.invoke(server.alice, "uncomment", episode=8)) == (
+        "You have no comment on **Run On** episode 8, so there was nothing to remove."
+    )
+
+
+async def test_a_review_marked_as_spoilers_needs_a_comment(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, database: Path
+) -> None:
+    opened = await emulator.invoke(server.alice, "review", episode=3)
+    before = snapshot(database)
+    refused = await emulator.submit_modal(
+        server.alice, opened, {"score": "4", "comment": "", "spoilers": ["yes"]}
+    )
+    assert private_reply(refused).startswith(
+        "You marked your comment as containing spoilers but left it empty."
+    )
+    assert snapshot(database) == before
+
+
+async def test_a_server_command_sent_from_a_dm_is_answered_and_changes_nothing(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, database: Path
+) -> None:
+    before = snapshot(database)
+    dm = emulator.dm_channel(server.alice)
+    for command, options in (("rate", {"episode": 1, "score": 4}), ("score episode", {"number": 16})):
+        result = await emulator.invoke(server.alice, command, validate=False, in_channel=dm, **options)
+        assert private_reply(result) == "This command only works inside a server."
+    assert snapshot(database) == before

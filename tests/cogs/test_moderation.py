@@ -59,3 +59,25 @@ async def test_removing_a_comment_that_is_not_there_says_so(
     moderator = emulator.add_member(server.guild, emulator.add_user("mod"), permissions=MANAGE_MESSAGES)
     result = await emulator.invoke(moderator, "moderate remove-comment", member=server.bob.user, episode=2)
     assert private_reply(result) == "bob has no comment on **Run On** episode 2; nothing was removed."
+
+
+async def test_the_moderation_log_pages_whole_entries_and_says_when_each_removal_happened(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    moderator = emulator.add_member(server.guild, emulator.add_user("mod"), permissions=MANAGE_MESSAGES)
+    members = [emulator.add_member(server.guild, emulator.add_user(f"m{n}")) for n in range(12)]
+    for member in members:
+        await rate(emulator, member, 3, 4, comment="x" * 900)
+        await emulator.invoke(
+            moderator, "moderate remove-comment", member=member.user, episode=3, reason="long"
+        )
+    result = await emulator.invoke(moderator, "moderate log")
+    first = only_embed(result)
+    assert first["footer"]["text"] == "12 removals in all, newest first · page 1/2"
+    entries = first["description"].split("\n#")
+    assert len(entries) == 10 and all("<t:" in entry and ":R>" in entry for entry in entries)
+    assert first["description"].startswith("#12 · <t:")
+    buttons = {c["label"]: c for row in result.message.components for c in row["components"]}
+    await emulator.click(moderator, result.message, buttons["Next"]["custom_id"])
+    second = result.message.embeds[0]
+    assert second["description"].startswith("#2 · ") and second["description"].count("\n#") == 1

@@ -49,10 +49,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "show.copy_cancelled": "Nothing was copied; **{title}** stays the catalog's.",
     "show.copy_expired": "No answer in time: nothing was copied.",
     "show.hide_own": "**{title}** belongs to this server: use `/show remove` to delete it.",
-    "show.hidden": (
-        "Hid **{title}** in this server: members no longer see it or rate it. Its {ratings} here are kept and "
-        "come back with `/show unhide`."
-    ),
+    "show.hidden": {
+        "one": "Hid **{title}** in this server: members no longer see it or rate it. Its {count} member rating here is kept and comes back with `/show unhide`.",
+        "other": "Hid **{title}** in this server: members no longer see it or rate it. Its {count} member ratings here are kept and come back with `/show unhide`.",
+    },
     "show.unhidden": "**{title}** is visible in this server again, with its ratings.",
     "show.not_hidden_unknown": "This server has not hidden a catalog show called “{value}”.",
     "show.remove_question": (

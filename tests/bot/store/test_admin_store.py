@@ -14,14 +14,17 @@ import pytest
 from bot.scores import Score
 from bot.store import (
     UNSET,
+    DefaultShow,
     Episode,
     EpisodeNotFound,
     EpisodesHaveRatings,
     EpisodeSpec,
     GuildSettings,
     Show,
+    ShowAlreadyHidden,
     ShowFootprint,
     ShowNotFound,
+    ShowNotHidden,
     ShowReadOnly,
     ShowSpec,
     ShowTitleTaken,
@@ -29,7 +32,7 @@ from bot.store import (
     StoreConflict,
     Tally,
 )
-from tests.helpers import snapshot
+from tests.helpers import run_on, snapshot
 
 GUILD_A = 1001
 GUILD_B = 1002
@@ -697,3 +700,102 @@ async def test_a_default_show_must_be_visible_to_its_server(store: Store, run_on
         (GUILD_A, ours, None),
         (GUILD_B + 9, run_on_id, None),
     ]
+
+
+# -- hiding, copying and the default show -------------------------------------------------------
+
+
+async def test_copying_moves_the_servers_ratings_comments_removals_and_default_to_the_copy(
+    store: Store, run_on_id: int
+) -> None:
+    await rate(store, run_on_id, 16, user_id=ALICE, halves=10, comment="Best.")
+    await rate(store, run_on_id, 16, user_id=BOB, halves=8, comment="Good.")
+    await rate(store, run_on_id, 16, guild_id=GUILD_B, user_id=CAROL, halves=2)
+    await store.remove_comment(
+        guild_id=GUILD_A, show_id=run_on_id, episode=16, author_id=BOB, moderator_id=CAROL, reason=None
+    )
+    await store.set_default_show(GUILD_A, run_on_id)
+    copy = await store.copy_catalog_show(GUILD_A, run_on_id)
+
+    assert await store.episode_tally(GUILD_A, copy.id, 16) == Tally(2, 18)
+    assert await store.episode_tally(GUILD_A, run_on_id, 16) == Tally(0, 0)
+    assert await store.episode_tally(GUILD_B, run_on_id, 16) == Tally(1, 2)  # other servers keep theirs
+    assert [r.rating.show_id for r in await store.member_ratings(GUILD_A, ALICE)] == [copy.id]
+    assert [r.show_id for r in await store.comment_removals(GUILD_A)] == [copy.id]
+    assert (await store.guild_settings(GUILD_A)).default_show_id == copy.id
+    assert (await store.default_show(GUILD_A)).show == copy
+    assert tally_rows(store.path) == recounted_tally(store.path)
+    assert foreign_key_problems(store.path) == []
+
+
+async def test_the_only_show_copied_becomes_the_default_and_a_hidden_show_takes_no_ratings(
+    store: Store, run_on_id: int
+) -> None:
+    copy = await store.copy_catalog_show(GUILD_A, run_on_id)
+    assert (await store.guild_settings(GUILD_A)).default_show_id == copy.id
+    with pytest.raises(sqlite3.IntegrityError, match="hidden"):
+        await rate(store, run_on_id, 1)
+    with pytest.raises(ShowNotFound):
+        await store.set_default_show(GUILD_A, run_on_id)
+
+
+async def test_hiding_and_unhiding_keeps_ratings_and_refuses_a_clash(store: Store, run_on_id: int) -> None:
+    await rate(store, run_on_id, 2, halves=6)
+    await store.set_default_show(GUILD_A, run_on_id)
+    hidden = await store.hide_show(GUILD_A, run_on_id)
+    assert hidden.id == run_on_id
+    assert await store.visible_shows(GUILD_A) == []
+    assert (await store.guild_settings(GUILD_A)).default_show_id is None  # hiding clears the default
+    assert await store.default_show(GUILD_A) == DefaultShow(show=None, visible=0)
+    with pytest.raises(ShowAlreadyHidden):
+        await store.hide_show(GUILD_A, run_on_id)
+    # While hidden, the server may have its own show of that title; then it cannot unhide.
+    ours = await store.create_show(GUILD_A, spec("Run On", 16))
+    with pytest.raises(ShowTitleTaken):
+        await store.unhide_show(GUILD_A, run_on_id)
+    await store.delete_show(GUILD_A, ours.id)
+    await store.unhide_show(GUILD_A, run_on_id)
+    assert await store.episode_tally(GUILD_A, run_on_id, 2) == Tally(1, 6)
+    with pytest.raises(ShowNotHidden):
+        await store.unhide_show(GUILD_A, run_on_id)
+    with pytest.raises(ShowNotFound):
+        await store.hide_show(GUILD_A, (await store.create_show(GUILD_A, spec("Mine", 2))).id)
+
+
+async def test_the_default_show_is_one_read_whatever_the_server_has(store: Store, run_on_id: int) -> None:
+    assert await store.default_show(GUILD_A) == DefaultShow(
+        show=await store.visible_show(GUILD_A, run_on_id), visible=1
+    )
+    ours = await store.create_show(GUILD_A, spec("Ours", 3))
+    assert await store.default_show(GUILD_A) == DefaultShow(show=None, visible=2)
+    await store.set_default_show(GUILD_A, ours.id)
+    assert await store.default_show(GUILD_A) == DefaultShow(show=ours, visible=2)
+
+
+async def test_an_episode_and_its_tally_come_in_one_read(store: Store, run_on_id: int) -> None:
+    await rate(store, run_on_id, 7, user_id=ALICE, halves=9)
+    await rate(store, run_on_id, 7, user_id=BOB, halves=4)
+    episode, tally = await store.episode_with_tally(GUILD_A, run_on_id, 7)
+    assert episode == await store.episode(run_on_id, 7) and tally == Tally(2, 13)
+    assert await store.episode_with_tally(GUILD_B, run_on_id, 7) == (episode, Tally(0, 0))
+    assert await store.episode_with_tally(GUILD_A, run_on_id, 17) == (None, Tally(0, 0))
+
+
+async def test_an_unchanged_catalog_is_not_written_again(store: Store, run_on_id: int) -> None:
+    """A read-only database must still start: loading the same catalog again writes nothing."""
+    with contextlib.closing(sqlite3.connect(store.path)) as connection:
+        before = connection.execute("PRAGMA data_version").fetchone()[0]
+        assert await store.save_catalog_show(run_on()) == run_on_id
+        # data_version changes when another connection commits a write to the file.
+        assert connection.execute("PRAGMA data_version").fetchone()[0] == before
+        changed = ShowSpec(key="run-on", title="Run On", episode_count=16)
+        await store.save_catalog_show(changed)
+        assert connection.execute("PRAGMA data_version").fetchone()[0] != before
+
+
+async def test_a_member_removes_their_own_comment_and_keeps_the_score(store: Store, run_on_id: int) -> None:
+    await rate(store, run_on_id, 4, halves=7, comment="Hmm.")
+    kept = await store.remove_own_comment(GUILD_A, run_on_id, 4, ALICE)
+    assert kept is not None and (kept.comment, kept.score) == (None, Score(7))
+    assert await store.remove_own_comment(GUILD_A, run_on_id, 4, ALICE) is None
+    assert await store.episode_tally(GUILD_A, run_on_id, 4) == Tally(1, 7)

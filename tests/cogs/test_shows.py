@@ -306,3 +306,188 @@ async def test_the_show_list_pages_past_ten(
     assert len(listing.message.embeds[0]["description"].splitlines()) == 10
     await emulator.click(server.alice, listing.message, buttons(listing.message)["Next"]["custom_id"])
     assert len(listing.message.embeds[0]["description"].splitlines()) == 3
+
+
+# -- admin actions never lose or hide data silently ---------------------------------------------
+
+
+async def test_a_servers_title_must_differ_from_the_catalog_shows_it_sees_but_a_second_season_is_its_own(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    before = snapshot(database)
+    reply = private_reply(await emulator.invoke(admin, "show add", title="run on", episodes=16))
+    assert reply.startswith("The catalog's “run on” (season 1) is already in this server.")
+    assert "/show copy" in reply and "Nothing was changed." in reply
+    assert snapshot(database) == before
+    # Typing "Run On" still finds the one Run On.
+    embed = only_embed(await emulator.invoke(server.alice, "score episode", number=16, show="Run On"))
+    assert embed["title"] == "Run On · Episode 16"
+
+    added = private_reply(await emulator.invoke(admin, "show add", title="Run On", episodes=12, season=2))
+    assert added.startswith("Added **Run On** (season 2 · 12 episodes).")
+    choices = await emulator.autocomplete(server.alice, "score episode", focused="show", value="run")
+    assert [choice["name"] for choice in choices] == ["Run On · 런 온 · 2020", "Run On · S2"]
+    # Editing a show into the catalog's identity is refused as well.
+    season_two = next(choice["value"] for choice in choices if choice["name"].endswith("S2"))
+    reply = private_reply(await emulator.invoke(admin, "show edit", show=season_two, season=1))
+    assert reply.startswith("The catalog's “Run On” (season 1) is already in this server.")
+
+
+async def test_copying_a_catalog_show_moves_the_servers_ratings_and_the_default_to_the_copy(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    await rate(emulator, server.alice, 16, 5, comment="The best ending")
+    await rate(emulator, server.bob, 16, 4)
+    asked = await emulator.invoke(admin, "show copy", show="Run On")
+    assert asked.message.content.splitlines()[1:] == [
+        "This server's 2 member ratings and 1 comment on it move to the copy.",
+        "The copy also becomes this server's default show.",
+    ]
+    assert snapshot(database)["guild_hidden_show"] == []  # nothing before Confirm
+    await emulator.click(admin, asked.message, buttons(asked.message)["Confirm"]["custom_id"])
+
+    # Members see one Run On, the server's own, with their ratings on it.
+    listing = only_embed(await emulator.invoke(server.alice, "shows"))
+    assert listing["description"].splitlines() == [
+        "**Run On** · 16 episodes · critic 3.81/5 · verdict 8.5/10 · this server · default"
+    ]
+    embed = only_embed(await emulator.invoke(server.alice, "score episode", number=16))
+    assert embed["description"].endswith("Members: 4.5/5 from 2 ratings")
+    mine = only_embed(await emulator.invoke(server.alice, "myratings"))
+    assert mine["description"].startswith("**Run On** · Ep 16 · 5/5")
+    assert private_reply(await emulator.invoke(server.alice, "unrate", episode=16)) == (
+        "Deleted your 5/5 rating and your comment for **Run On** episode 16."
+    )
+    # Other servers keep seeing the catalog's Run On.
+    other = emulator.add_guild("Elsewhere")
+    stranger = emulator.add_member(other, emulator.add_user("dana"))
+    listing = only_embed(await emulator.invoke(stranger, "shows"))
+    assert listing["description"].endswith("· catalog")
+
+
+async def test_a_server_hides_and_unhides_a_catalog_show_it_does_not_follow(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    await rate(emulator, server.alice, 3, 4)
+    reply = private_reply(await emulator.invoke(admin, "show hide", show="Run On"))
+    assert reply == (
+        "Hid **Run On** in this server: members no longer see it or rate it. Its 1 member rating here is "
+        "kept and comes back with `/show unhide`."
+    )
+    assert private_reply(await emulator.invoke(server.alice, "shows")) == "This server has no shows yet."
+    assert private_reply(await emulator.invoke(server.alice, "score episode", number=3)) == (
+        "This server has no shows yet."
+    )
+    choices = await emulator.autocomplete(admin, "show unhide", focused="show", value="")
+    assert [choice["name"] for choice in choices] == ["Run On"]
+    assert private_reply(await emulator.invoke(admin, "show unhide", show=choices[0]["value"])) == (
+        "**Run On** is visible in this server again, with its ratings."
+    )
+    embed = only_embed(await emulator.invoke(server.alice, "score episode", number=3))
+    assert embed["description"].endswith("Members: 4/5 from 1 rating")
+
+
+async def test_import_with_replace_keeps_what_the_file_cannot_carry_and_previews_every_change(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    preview = await import_file(emulator, admin, "moving.txt", MOVING_PAGE.encode())
+    await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+    await emulator.invoke(admin, "show edit", show="Moving", network="Disney+", year=2023, aliases="Mu-bing")
+    await emulator.invoke(admin, "episode set", show="Moving", number=2, title="The Leap")
+    opened = await emulator.invoke(admin, "show summary", show="Moving")
+    await emulator.submit_modal(admin, opened, {"summary": "Teenagers with powers."})
+
+    changed = MOVING_PAGE.replace("Episode 1 – | Review Score – 4/5", "Episode 1 – | Review Score – 3/5")
+    preview = await import_file(emulator, admin, "moving.txt", changed.encode(), replace=True)
+    lines = preview.message.embeds[0]["description"].splitlines()
+    assert lines[2:] == [
+        "Replaces this server's **Moving** (3 episodes).",
+        "1 episode's critic score changes.",
+        "1 episode title changes.",
+        "No member rating, comment or critic score is deleted.",
+        "Everything the file does not set is kept.",
+    ]
+    await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+    exported = await emulator.invoke(admin, "show export", show="Moving")
+    document = json.loads(exported.message.attachments[0].data)
+    show = document["shows"][0]
+    assert (show["network"], show["year"], show["aliases"], show["summary"]) == (
+        "Disney+",
+        2023,
+        ["Mu-bing"],
+        "Teenagers with powers.",
+    )
+    assert show["episodes"][:2] == [
+        {"number": 1, "score": 3},
+        {"number": 2, "score": 4.5, "title": "The Jump"},
+    ]
+
+
+async def test_shortening_a_show_that_would_delete_critic_scores_asks_first(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    await emulator.invoke(admin, "show add", title="Moving", episodes=5)
+    for number in (4, 5):
+        await emulator.invoke(admin, "episode set", show="Moving", number=number, score=4)
+    before = snapshot(database)
+    asked = await emulator.invoke(admin, "show edit", show="Moving", episodes=3)
+    assert asked.message.content == (
+        "Shortening **Moving** to 3 episodes deletes 2 critic scores (episodes 4–5). "
+        "Member ratings are not affected. Shorten it?"
+    )
+    assert snapshot(database) == before
+    await emulator.click(admin, asked.message, buttons(asked.message)["Cancel"]["custom_id"])
+    assert snapshot(database) == before
+    asked = await emulator.invoke(admin, "show edit", show="Moving", episodes=3)
+    await emulator.click(admin, asked.message, buttons(asked.message)["Confirm"]["custom_id"])
+    assert asked.message.content == "Updated **Moving** (3 episodes)."
+
+
+async def test_an_admin_clears_one_episodes_critic_score(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    await emulator.invoke(admin, "show add", title="Moving", episodes=5)
+    await emulator.invoke(admin, "episode set", show="Moving", number=2, score=4.5)
+    assert private_reply(await emulator.invoke(admin, "episode clear-score", show="Moving", number=2)) == (
+        "Cleared the critic score of **Moving** episode 2 (it was 4.5/5)."
+    )
+    assert private_reply(await emulator.invoke(admin, "episode clear-score", show="Moving", number=2)) == (
+        "**Moving** episode 2 has no critic score to clear."
+    )
+
+
+async def test_adding_a_second_show_says_members_must_now_name_it_and_offers_a_default(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember
+) -> None:
+    added = await emulator.invoke(admin, "show add", title="Moving", episodes=20)
+    assert added.message.content.splitlines()[1] == (
+        "This server now has 2 shows and no default, so members must name the show in every command. "
+        "Pick a default with `/show default`, or press the button."
+    )
+    assert (await emulator.invoke(server.alice, "score episode", number=1)).message.content.startswith(
+        "This server follows several shows"
+    )
+    press = await emulator.click(
+        admin, added.message, buttons(added.message)["Make “Moving” the default"]["custom_id"]
+    )
+    assert "**Moving** is now this server's default show." in [m.content for m in press.messages]
+    reply = private_reply(await emulator.invoke(server.alice, "score episode", number=1))
+    assert reply == "Episode 1 of **Moving** has no critic score yet."
+
+
+async def test_a_confirm_button_checks_the_pressers_rights_when_pressed(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    curators = emulator.add_role(server.guild, "Curators")
+    cora = emulator.add_member(server.guild, emulator.add_user("cora"), roles=[curators])
+    await emulator.invoke(admin, "settings curator-role", role=curators)
+    emulator.set_command_permission(server.guild, "show", curators, True)
+    await emulator.invoke(cora, "show add", title="Moving", episodes=20)
+    asked = await emulator.invoke(cora, "show remove", show="Moving")
+    emulator.remove_role(cora, curators)  # the admins take the role away while she reads
+    before = snapshot(database)
+    press = await emulator.click(cora, asked.message, buttons(asked.message)["Confirm"]["custom_id"])
+    assert [m.content for m in press.messages if m.ephemeral][-1].startswith(
+        "Only members with Manage Server or this server's curator role can manage shows."
+    )
+    assert snapshot(database) == before
