@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import discord
 
 from bench import make_db
-from bot.console.world import stable_id, stable_snowflakes
+from bot.console.world import stable_id
 from emulator import DiscordEmulator, EmuGuild, EmulatorError, EmuMember, InteractionResult
 
 log = logging.getLogger("bench")
@@ -205,12 +205,8 @@ class BotUnderTest:
         self.emu = emu
         owner = emu.add_user("bench-owner")
         for index in range(self.plan.scale.guilds):
-            with stable_snowflakes(emu, "guild", make_db.guild_name(index)):
-                guild = emu.add_guild(make_db.guild_name(index), owner=owner)
-            if guild.id != make_db.guild_id(index):
-                raise SystemExit(
-                    "the emulator's add_guild no longer takes the guild id first; fix make_db.guild_id"
-                )
+            # The ids the prebuilt database's ratings were written under.
+            emu.add_guild(make_db.guild_name(index), id=make_db.guild_id(index), owner=owner)
         self.guild = emu.guilds[make_db.guild_id(0)]
         self.runner = emu.add_member(self.guild, emu.add_user("bench-runner"))
         return emu

@@ -74,7 +74,7 @@ async def sync_if_changed(
     else:
         remote = await http.get_guild_commands(application_id, guild.id)
     scope = "globally" if guild is None else f"in guild {guild.id}"
-    if canonical(local) == canonical(list(remote)):
+    if canonical(local) == canonical([dict(command) for command in remote]):
         log.info("Application commands unchanged %s (%d); not syncing", scope, len(local))
         return False
     synced = await tree.sync(guild=guild)

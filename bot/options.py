@@ -71,7 +71,7 @@ class ShowTransformer(app_commands.Transformer):
         )
         return [app_commands.Choice(name=choice_label(show), value=f"id:{show.id}") for show in shows]
 
-    async def transform(self, interaction: discord.Interaction, value: str) -> Show:  # type: ignore[override]
+    async def transform(self, interaction: discord.Interaction, value: str) -> Show:
         return await find_show(_store(interaction), guild_id(interaction), value)
 
 

@@ -104,8 +104,8 @@ async def _send(
     ephemeral: bool,
     view: discord.ui.View | None = None,
 ) -> discord.InteractionMessage | discord.WebhookMessage | None:
-    extra = {"view": view} if view is not None else {}
+    buttons = view if view is not None else discord.utils.MISSING
     if interaction.response.is_done():
-        return await interaction.followup.send(embed=embed, ephemeral=ephemeral, wait=True, **extra)
-    await interaction.response.send_message(embed=embed, ephemeral=ephemeral, **extra)
+        return await interaction.followup.send(embed=embed, ephemeral=ephemeral, wait=True, view=buttons)
+    await interaction.response.send_message(embed=embed, ephemeral=ephemeral, view=buttons)
     return await interaction.original_response() if view is not None else None

@@ -25,7 +25,7 @@ from typing import Any, Literal, Self
 
 from bot.scores import Score, ScoreError
 from bot.store.models import CRITIC_MAX, VERDICT_MAX, Episode, EpisodeSpec, Show, ShowSpec
-from bot.text import DEFAULT_LOCALE, Message, t
+from bot.text import DEFAULT_LOCALE, Message, render
 
 FORMAT_VERSION = 1
 MAX_EPISODES = 500
@@ -122,15 +122,17 @@ class ShowFileError(ValueError):
         """The whole sentence, where first: ``shows[0].title: must not be empty``."""
         text = Message(self.message_id, self.values).render(locale)
         if self.where == "":
-            text = t("file.at_document", locale=locale, message=text)
+            text = render(locale, "file.at_document", {"message": text})
         elif self.where is not None:
-            text = t("file.at_path", locale=locale, where=self.where, message=text)
+            text = render(locale, "file.at_path", {"where": self.where, "message": text})
         elif self.line is not None and self.column is not None:
-            text = t("file.at_line_column", locale=locale, line=self.line, column=self.column, message=text)
+            text = render(
+                locale, "file.at_line_column", {"line": self.line, "column": self.column, "message": text}
+            )
         elif self.line is not None:
-            text = t("file.at_line", locale=locale, line=self.line, message=text)
+            text = render(locale, "file.at_line", {"line": self.line, "message": text})
         if self.source is not None:
-            text = t("file.in_source", locale=locale, source=self.source, message=text)
+            text = render(locale, "file.in_source", {"source": self.source, "message": text})
         return text
 
     def __str__(self) -> str:

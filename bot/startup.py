@@ -236,7 +236,9 @@ async def _retrying(
         except _NETWORK_ERRORS as exc:
             if not can_retry():
                 if isinstance(exc, aiohttp.ClientError | discord.DiscordServerError):
-                    raise DiscordUnreachable(url, key, cause_of(exc, policy.attempt_timeout), None) from exc
+                    cause = cause_of(exc, policy.attempt_timeout)
+                    assert cause is not None  # a network error always has a cause
+                    raise DiscordUnreachable(url, key, cause, None) from exc
                 raise
             cause = cause_of(exc, policy.attempt_timeout)
             if cause is None:

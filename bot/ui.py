@@ -168,7 +168,7 @@ class Form(discord.ui.Modal):
             return False
         return True
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         await _report(interaction, error)
 
 

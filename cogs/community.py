@@ -128,7 +128,7 @@ class ReviewForm(Form):
         self.add_field(t("review.comment_label"), self.comment)
         self.add_field(t("review.spoiler_question"), self.spoilers)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         if self.spoilers.values not in (["no"], ["yes"]):
             raise BadValue("review.bad_spoiler_choice")
         spoils = self.spoilers.values == ["yes"]

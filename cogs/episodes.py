@@ -36,7 +36,7 @@ class EpisodeAdmin(
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         await require_show_admin(interaction, self.store)
         return True
 

@@ -42,7 +42,7 @@ class Moderation(
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         guild_id(interaction)
         if not interaction.permissions.manage_messages:
             raise NotAllowed("moderate.not_allowed")

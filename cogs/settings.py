@@ -31,7 +31,7 @@ class ServerSettings(
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         require_manage_server(interaction)
         return True
 

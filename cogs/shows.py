@@ -174,7 +174,7 @@ class VerdictForm(Form):
         )
         self.add_field(t("verdict_form.text_label"), self.text)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         text = paragraph(self.text.value, name=self.name_of(self.text), limit=MAX_VERDICT_TEXT)
         await in_time(
             interaction, self.store.set_verdict(guild_id(interaction), self.show.id, self.score, text)
@@ -206,7 +206,7 @@ class SummaryForm(Form):
         )
         self.add_field(t("summary_form.label"), self.text)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         text = paragraph(self.text.value, name=self.name_of(self.text), limit=MAX_SUMMARY)
         guild = guild_id(interaction)
         if self.episode is None:
@@ -265,7 +265,7 @@ class HiddenShowTransformer(app_commands.Transformer):
             if key in show.title.casefold()
         ][:25]
 
-    async def transform(self, interaction: discord.Interaction, value: str) -> Show:  # type: ignore[override]
+    async def transform(self, interaction: discord.Interaction, value: str) -> Show:
         store: Store = interaction.client.store  # type: ignore[attr-defined]
         hidden = await store.hidden_shows(guild_id(interaction))
         text = value.strip()
@@ -290,7 +290,7 @@ class ShowAdmin(
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         await require_show_admin(interaction, self.store)
         return True
 

@@ -385,6 +385,7 @@ class OptionBuilder:
                 raise self._reject(f"option {name!r}: role {target.name!r} is not in this server")
             self.resolved.setdefault("roles", {})[str(target.id)] = target.payload()
         else:
+            assert isinstance(target, EmuChannel)
             if validate and (guild is None or target.guild_id != guild.id):
                 raise self._reject(f"option {name!r}: #{target.name} is not in this server")
             allowed = definition.get("channel_types")
@@ -480,7 +481,7 @@ def modal_submission(
 
     def answer(component: dict[str, Any]) -> dict[str, Any] | None:
         kind = component.get("type")
-        custom_id = component.get("custom_id")
+        custom_id = str(component.get("custom_id", ""))
         if kind == ComponentType.TEXT_INPUT:
             fields[custom_id] = component
             value = values.get(custom_id, component.get("value") or "")

@@ -230,7 +230,7 @@ def _check_range(errors: Errors, path: list[str], option: dict[str, Any], option
                 "NUMBER_TYPE_MAX",
                 f"Must be between -{MAX_SAFE_INTEGER} and {MAX_SAFE_INTEGER}.",
             )
-    if _is_number(min_value) and _is_number(max_value) and min_value > max_value:
+    if _is_number(min_value) and _is_number(max_value) and float(min_value) > float(max_value):  # type: ignore[arg-type]
         _add(
             errors,
             [*path, "min_value"],
@@ -248,7 +248,7 @@ def _check_range(errors: Errors, path: list[str], option: dict[str, Any], option
             )
         elif not _is_int(value) or not low <= value <= 6000:
             _add(errors, [*path, key], "NUMBER_TYPE_MAX", f"Must be between {low} and 6000.")
-    if _is_int(min_length) and _is_int(max_length) and min_length > max_length:
+    if _is_int(min_length) and _is_int(max_length) and int(min_length) > int(max_length):  # type: ignore[arg-type]
         _add(
             errors,
             [*path, "min_length"],
@@ -434,7 +434,7 @@ class CommandStore:
     def _scope(self, guild_id: int | None) -> dict[int, dict[str, Any]]:
         return self._commands.setdefault(guild_id, {})
 
-    def list(self, guild_id: int | None) -> list[dict[str, Any]]:
+    def copies(self, guild_id: int | None) -> list[dict[str, Any]]:
         return [copy.deepcopy(c) for c in self._scope(guild_id).values()]
 
     def stored(self, guild_id: int | None) -> list[dict[str, Any]]:

@@ -209,7 +209,7 @@ class RestAPI:
             and response.content_type == "application/json"
             and response.body
         ):
-            record.response = json.loads(response.body)
+            record.response = json.loads(bytes(response.body))  # type: ignore[arg-type]
         return response
 
     async def _route(self, request: web.Request, record: RecordedRequest) -> web.StreamResponse:
@@ -305,7 +305,7 @@ class RestAPI:
     async def list_commands(
         self, record: RecordedRequest, application_id: str, guild_id: str | None = None
     ) -> web.Response:
-        return json_response(self.emu.commands.list(self._scope(application_id, guild_id)))
+        return json_response(self.emu.commands.copies(self._scope(application_id, guild_id)))
 
     async def bulk_commands(
         self, record: RecordedRequest, application_id: str, guild_id: str | None = None
@@ -371,8 +371,11 @@ class RestAPI:
 
     @staticmethod
     def _allowed_callbacks(result: InteractionResult) -> set[int]:
-        answers = {Callback.CHANNEL_MESSAGE_WITH_SOURCE, Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE}
-        updates = {Callback.DEFERRED_UPDATE_MESSAGE, Callback.UPDATE_MESSAGE}
+        answers: set[int] = {
+            Callback.CHANNEL_MESSAGE_WITH_SOURCE,
+            Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+        }
+        updates: set[int] = {Callback.DEFERRED_UPDATE_MESSAGE, Callback.UPDATE_MESSAGE}
         if result.type == InteractionType.APPLICATION_COMMAND:
             return answers | {Callback.MODAL}
         if result.type == InteractionType.MESSAGE_COMPONENT:
@@ -476,6 +479,7 @@ class RestAPI:
             result.choices = validate_autocomplete(data, result.focused_type)
         elif callback_type == Callback.MODAL:
             validate_modal(data)
+            assert isinstance(data, dict)  # validate_modal refuses anything else
             result.modal = {**data, "components": prepare_components(data["components"])}
         result.response_type = callback_type
         result.touch()

@@ -620,7 +620,7 @@ class DiscordEmulator:
 
     def registered_commands(self, guild_id: int | None = None) -> list[dict[str, Any]]:
         """Commands as Discord returns them: global when ``guild_id`` is None, else that guild's."""
-        return self.commands.list(guild_id)
+        return self.commands.copies(guild_id)
 
     @property
     def command_writes(self) -> list[RecordedRequest]:
@@ -786,6 +786,7 @@ class DiscordEmulator:
         """Keep the attachments ``requested`` lists (by id) plus uploads; no list keeps all, adds all."""
         by_index = {str(f.index): f for f in files}
         existing = {str(a.id): a for a in message.attachments}
+        uploads: list[tuple[UploadedFile, dict[str, Any] | None]]
         if requested is None:
             kept = list(message.attachments)
             uploads = [(f, None) for f in files]
@@ -794,8 +795,8 @@ class DiscordEmulator:
             uploads = [(by_index[str(a["id"])], a) for a in requested if str(a["id"]) in by_index]
             listed = {str(a["id"]) for a in requested}
             uploads += [(f, None) for f in files if str(f.index) not in listed]
-        for uploaded, meta in uploads:
-            meta = meta or {}
+        for uploaded, given in uploads:
+            meta = given or {}
             kept.append(
                 self.store_attachment(
                     message.channel_id,

@@ -299,6 +299,7 @@ class ConsoleSession:
                     self.renderer.markdown(str(component.get("content", "")), True, RenderedReply())
                 )
                 continue
+            answer: str | list[str] | None
             if component.get("type") == ComponentType.TEXT_INPUT:
                 answer = await self._ask_text(label, component, source)
             else:

@@ -11,11 +11,8 @@ during a run are gone at the next start, and come back with the same ids when ma
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import itertools
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import discord
@@ -52,22 +49,6 @@ def stable_id(*parts: object) -> int:
     number = int.from_bytes(digest[:8], "big")
     millis = _STABLE_EPOCH_MS + (number >> 34) % (1 << 30)
     return (millis << 22) | (number & 0x3FFFFF)
-
-
-@contextlib.contextmanager
-def stable_snowflakes(emu: DiscordEmulator, *key: object) -> Iterator[None]:
-    """While inside, the n-th id the emulator hands out is ``stable_id(*key, n)``.
-
-    Only bench/run.py still uses this; the console passes ids to ``add_guild``/``add_user``/
-    ``add_role`` instead, which is what the benchmark should do too.
-    """
-    original = emu.snowflake
-    counter = itertools.count()
-    emu.snowflake = lambda: stable_id(*key, next(counter))  # type: ignore[assignment,method-assign]
-    try:
-        yield
-    finally:
-        emu.snowflake = original  # type: ignore[method-assign]
 
 
 def permission_bit(name: str) -> tuple[str, int]:

@@ -11,6 +11,7 @@ thread by accident.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot.store.errors import ReadUnavailable
@@ -20,7 +21,7 @@ from bot.store.errors import ReadUnavailable
 # briefly, never long enough to stall every other server's commands on the event loop.
 _READ_TIMEOUT = 0.05
 
-Params = tuple[object, ...] | dict[str, object]
+Params = tuple[object, ...] | Mapping[str, object]
 
 
 class Reader:

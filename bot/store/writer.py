@@ -14,7 +14,7 @@ import asyncio
 import errno
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-Params = tuple[object, ...] | dict[str, object]
+Params = tuple[object, ...] | Mapping[str, object]
 
 # How long a write waits for another process's write lock before its member is told it failed.
 BUSY_TIMEOUT_MS = 5000
@@ -77,10 +77,10 @@ class Transaction:
     async def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """One row in one trip to the database thread (execute + fetchone + close would be three)."""
         rows = await self._connection.execute_fetchall(sql, params)
-        return next(iter(rows), None)  # type: ignore[arg-type]
+        return next(iter(rows), None)
 
     async def all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return list(await self._connection.execute_fetchall(sql, params))  # type: ignore[arg-type]
+        return list(await self._connection.execute_fetchall(sql, params))
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns how many rows it changed."""

@@ -50,7 +50,12 @@ def _is_count(name: str) -> bool:
     return name == "count" or name.endswith("_count")
 
 
-def t(key: str, /, *, locale: str = DEFAULT_LOCALE, **args: object) -> str:
+def t(key: str, /, **args: object) -> str:
+    """The message ``key`` in the default locale, with ``args`` put in."""
+    return render(DEFAULT_LOCALE, key, args)
+
+
+def render(locale: str, key: str, args: Mapping[str, object]) -> str:
     """The message ``key`` in ``locale`` (English where the locale's catalog lacks it)."""
     template = _template(key, locale)
     if not isinstance(template, str):
@@ -91,7 +96,7 @@ class Message:
     values: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, locale: str = DEFAULT_LOCALE) -> str:
-        return t(self.id, locale=locale, **self.values)
+        return render(locale, self.id, self.values)
 
 
 def message(key: str, /, **values: object) -> Message:
