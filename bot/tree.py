@@ -174,6 +174,7 @@ def _options(interaction: discord.Interaction) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     while isinstance(options, list) and options:
         nested = [o for o in options if isinstance(o, dict) and "options" in o]
-        flat.update({str(o.get("name")): o.get("value") for o in options if isinstance(o, dict) and "value" in o})
+        values = [o for o in options if isinstance(o, dict) and "value" in o]
+        flat.update({str(o.get("name")): o.get("value") for o in values})
         options = nested[0]["options"] if nested else []
     return flat

@@ -123,7 +123,7 @@ def _can_mount() -> bool:
 async def test_a_full_disk_is_told_to_members_and_the_bot_writes_again_once_there_is_room(
     emulator: DiscordEmulator, server: Server, tmp_path: Path
 ) -> None:
-    """A real bot process on a 2 MiB tmpfs of its own; the test fills the disk from inside its mount namespace."""
+    """A real bot process on a 2 MiB tmpfs of its own; the test fills it from inside its mount namespace."""
     disk = tmp_path / "disk"
     disk.mkdir()
     database = disk / "dramabot.db"
