@@ -34,7 +34,9 @@ async def send_private(interaction: discord.Interaction, content: str | None = N
     if content is not None:
         content = clip(content)
     if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=True, **kwargs)
+        await interaction.followup.send(
+            content if content is not None else discord.utils.MISSING, ephemeral=True, **kwargs
+        )
     else:
         await interaction.response.send_message(content, ephemeral=True, **kwargs)
 
