@@ -11,7 +11,7 @@ from bot.store.models import CommentRemoval, MemberRating, Rating, Tally
 from bot.store.reader import Reader
 from bot.store.writer import Transaction
 
-# One primary-key lookup whatever the number of ratings; query_plan() shows the plan.
+# One primary-key lookup whatever the number of ratings; Store.read_plans() shows the plan.
 EPISODE_TALLY = (
     "SELECT t.ratings, t.total_halves FROM episode_tally AS t "
     "WHERE t.guild_id = ? AND t.show_id = ? AND t.episode = ?"
@@ -109,12 +109,6 @@ def removals(db: Reader, guild_id: int, *, limit: int, offset: int = 0) -> list[
 def removal_count(db: Reader, guild_id: int) -> int:
     row = db.one("SELECT count(*) FROM comment_removal WHERE guild_id = ?", (guild_id,))
     return int(row[0]) if row else 0
-
-
-def query_plan(db: Reader, guild_id: int, show_id: int, episode: int) -> list[str]:
-    """SQLite's plan for the tally lookup, one detail line per step (for tests and notes)."""
-    found = db.all(f"EXPLAIN QUERY PLAN {EPISODE_TALLY}", (guild_id, show_id, episode))
-    return [str(row[3]) for row in found]
 
 
 # -- inside a write ------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ thread by accident.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.store.errors import ReadUnavailable
@@ -44,6 +45,25 @@ class Reader:
             return self._connection.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             raise _unavailable(exc) from exc
+
+    @contextmanager
+    def plans(self) -> Iterator[dict[str, list[str]]]:
+        """SQLite's plan of every statement read inside the block, by statement (tests, notes).
+
+        The dict is filled when the block ends: one detail line per step, as EXPLAIN QUERY PLAN
+        prints them, so a read that scans a whole table shows up as a bare ``SCAN <table>``.
+        """
+        statements: list[str] = []
+        found: dict[str, list[str]] = {}
+        self._connection.set_trace_callback(statements.append)
+        try:
+            yield found
+        finally:
+            self._connection.set_trace_callback(None)
+        for statement in dict.fromkeys(statements):
+            if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                plan = self._connection.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
+                found[statement] = [str(row[3]) for row in plan]
 
     def close(self) -> None:
         self._connection.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
 
 from bot.scores import Score
@@ -558,9 +558,9 @@ class Store:
     async def comment_removal_count(self, guild_id: int) -> int:
         return ratings.removal_count(self._reader, guild_id)
 
-    async def episode_query_plan(self, guild_id: int, show_id: int, episode: int) -> list[str]:
-        """SQLite's plan for the tally lookup, one detail line per step (for tests and notes)."""
-        return ratings.query_plan(self._reader, guild_id, show_id, episode)
+    def read_plans(self) -> AbstractContextManager[dict[str, list[str]]]:
+        """Collects SQLite's plan of every read made inside the block (see :meth:`Reader.plans`)."""
+        return self._reader.plans()
 
     async def show_titles(self, show_ids: Iterable[int]) -> dict[int, str]:
         """Titles of shows by id, whoever owns them (for logs that outlive a show's visibility)."""

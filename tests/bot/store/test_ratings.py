@@ -317,13 +317,6 @@ async def test_two_hundred_members_rating_at_once_all_count(store: Store, run_on
     assert tally_rows(store.path) == recomputed_tally(store.path)
 
 
-async def test_the_tally_lookup_uses_the_primary_key(store: Store, run_on_id: int) -> None:
-    plan = await store.episode_query_plan(GUILD_A, run_on_id, 1)
-    assert plan, "no plan"
-    assert any("USING PRIMARY KEY" in line or "USING INDEX" in line for line in plan), plan
-    assert not any("SCAN" in line for line in plan), plan
-
-
 # -- constraints -----------------------------------------------------------------------------
 
 
