@@ -478,6 +478,8 @@ class InteractionResult:
     choices: list[dict[str, Any]] | None = None
     focused_type: int | None = None  # autocomplete: type of the focused option
     errors: list[DiscordHTTPError] = field(default_factory=list)
+    # Ids of the gateway sessions INTERACTION_CREATE was queued for: those of the guild's shard.
+    sessions: list[str] = field(default_factory=list)
     _version: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 

@@ -1105,6 +1105,7 @@ class DiscordEmulator:
         self._tokens[result.token] = result
         for session in sessions:
             session.dispatch("INTERACTION_CREATE", payload)
+            result.sessions.append(session.session_id)
         log.debug(
             "dispatched interaction %s (type %s) %s", interaction_id, interaction_type, data.get("name", "")
         )
