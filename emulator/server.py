@@ -201,7 +201,7 @@ class DiscordEmulator:
         return perms.application_flags(self.privileged_intents)
 
     @property
-    def shard_count(self) -> int:
+    def recommended_shard_count(self) -> int:
         """The shard count ``GET /gateway/bot`` recommends."""
         if self.recommended_shards is not None:
             return self.recommended_shards
@@ -216,7 +216,7 @@ class DiscordEmulator:
             "reset_after": 86_400_000,  # ms; the emulator's day never ends
             "max_concurrency": self.max_concurrency,
         }
-        return {"url": self.gateway_url, "shards": self.shard_count, "session_start_limit": limit}
+        return {"url": self.gateway_url, "shards": self.recommended_shard_count, "session_start_limit": limit}
 
     def bot_user_payload(self) -> dict[str, Any]:
         return {
