@@ -9,6 +9,9 @@ Typical use::
             result = await emu.invoke(alice, "ping")
             assert result.message.content == "pong"
 
+``shard_of(guild.id, num_shards)`` says which shard a guild's events go to (``connect_bot`` also takes
+an ``AutoShardedClient`` or a ``Client(shard_id=..., shard_count=...)``, several bots at once).
+
 Discord's protocol numbers (interaction, option and component types, opcodes, intents...) are named
 in ``emulator.protocol``; permission bits in ``emulator.permissions``.
 """
@@ -21,6 +24,7 @@ from emulator.errors import (
     InteractionTimeout,
     NotConnected,
 )
+from emulator.gateway import shard_of
 from emulator.harness import connect_bot, patched_discord
 from emulator.messages import UploadedFile
 from emulator.models import (
@@ -63,4 +67,5 @@ __all__ = [
     "UploadedFile",
     "connect_bot",
     "patched_discord",
+    "shard_of",
 ]

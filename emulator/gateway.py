@@ -8,6 +8,12 @@ rewinding the writer to the client's last sequence number.
 A session is only sent the events its IDENTIFY intents asked for (``protocol.receives``), and
 without MESSAGE_CONTENT it gets other members' guild messages with their content blanked, as
 Discord does.
+
+Sharding follows Discord's rules: a session that IDENTIFYs with ``shard: [shard_id, num_shards]``
+gets READY, GUILD_CREATE and every later event (interactions included) only for the guilds where
+``(guild_id >> 22) % num_shards == shard_id``; events without a guild (DMs) go to shard 0 only. An
+unsharded session is shard 0 of 1. Each session applies the formula on its own, so sessions may
+overlap (see ``Gateway._identify``).
 """
 
 from __future__ import annotations
@@ -40,6 +46,20 @@ log = logging.getLogger(__name__)
 REPLAY_BUFFER = 2000  # already-sent dispatches kept per session for RESUME (unsent ones are never dropped)
 CONTENT_EVENTS = frozenset({"MESSAGE_CREATE", "MESSAGE_UPDATE"})
 CONTENT_FIELDS = ("content", "embeds", "attachments", "components", "poll")
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard that receives ``guild_id``'s events when a bot runs ``shard_count`` shards."""
+    return (guild_id >> 22) % shard_count
+
+
+def _valid_shard(shard: Any) -> bool:
+    return (
+        isinstance(shard, list)
+        and len(shard) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in shard)
+        and 0 <= shard[0] < shard[1]
+    )
 
 
 def _frame(op: int, data: Any = None, *, event: str | None = None, seq: int | None = None) -> str:
@@ -81,11 +101,14 @@ class GatewaySession:
     def connected(self) -> bool:
         return self.ws is not None and not self.ws.closed
 
-    def covers(self, guild_id: int) -> bool:
+    def covers(self, guild_id: int | None) -> bool:
+        """Whether this session is sent the events of ``guild_id`` (None: events without a guild)."""
         if self.shard is None:
             return True
         shard_id, shard_count = self.shard
-        return (guild_id >> 22) % shard_count == shard_id
+        if guild_id is None:
+            return shard_id == 0
+        return shard_of(guild_id, shard_count) == shard_id
 
     def wants(self, event: str, *, dm: bool = False) -> bool:
         """Whether this session's intents ask for ``event`` (from a guild, or from a DM when ``dm``)."""
@@ -178,27 +201,22 @@ class Gateway:
     def live_sessions(self) -> list[GatewaySession]:
         return [s for s in self.sessions.values() if not s.invalidated]
 
-    def session_for(self, guild_id: int | None) -> GatewaySession | None:
-        """The newest live session that receives events for ``guild_id`` (DMs go to shard 0)."""
-        for session in reversed(self.live_sessions()):
-            if guild_id is None and (session.shard is None or session.shard[0] == 0):
-                return session
-            if guild_id is not None and session.covers(guild_id):
-                return session
-        return None
+    def sessions_for(self, guild_id: int | None) -> list[GatewaySession]:
+        """Every live session that receives the events of ``guild_id`` (None: a DM), oldest first."""
+        return [s for s in self.live_sessions() if s.covers(guild_id)]
 
     def broadcast(self, event: str, data: dict[str, Any], *, guild_id: int | None) -> int:
-        """Dispatch to every live session that covers the guild (None: a DM) and whose intents ask for
-        the event. Returns how many sessions it was queued for."""
+        """Dispatch to every live session that covers the guild (None: a DM, shard 0 only) and whose
+        intents ask for the event. Returns how many sessions it was queued for."""
         queued = 0
-        for session in self.live_sessions():
-            if guild_id is not None and not session.covers(guild_id):
-                continue
-            if guild_id is None and session.shard is not None and session.shard[0] != 0:
-                continue  # DMs go to shard 0 only
+        for session in self.sessions_for(guild_id):
             if session.dispatch(event, data, dm=guild_id is None) is not None:
                 queued += 1
         return queued
+
+    def shards(self) -> list[tuple[int, int] | None]:
+        """The ``[shard_id, num_shards]`` of every live session (None: unsharded), oldest first."""
+        return [s.shard for s in self.live_sessions()]
 
     async def wait_flushed(self) -> None:
         """Wait until every connected session has written out everything queued for it."""
@@ -306,18 +324,21 @@ class Gateway:
             await ws.close(code=GatewayCloseCode.DISALLOWED_INTENTS, message=b"Disallowed intent(s)")
             return None
         shard = data.get("shard")
-        if shard is not None:
-            valid = (
-                isinstance(shard, list)
-                and len(shard) == 2
-                and all(isinstance(x, int) for x in shard)
-                and 0 <= shard[0] < shard[1]
-            )
-            if not valid:
-                await ws.close(code=GatewayCloseCode.INVALID_SHARD, message=b"Invalid shard")
-                return None
+        if shard is not None and not _valid_shard(shard):
+            await ws.close(code=GatewayCloseCode.INVALID_SHARD, message=b"Invalid shard")
+            return None
+        # A second IDENTIFY for a [shard_id, num_shards] that already has a live session is accepted,
+        # and both sessions then get that shard's events, interactions included. Discord documents
+        # exactly this ("You can establish multiple sessions with the same [shard_id, num_shards], or
+        # sessions with different num_shards values", Gateway › Sharding, used for zero-downtime
+        # hand-overs), and two processes of one bot both receiving every interaction is what
+        # developers report (KBVE/kbve#7329, HuyaneMatsu/hata#80): the first callback wins and the
+        # other gets 40060 "Interaction has already been acknowledged". ``shards()`` shows overlaps.
         session = GatewaySession(
-            secrets.token_hex(16), intents, tuple(shard) if shard else None, bot_id=emu.bot_user.id
+            secrets.token_hex(16),
+            intents,
+            (shard[0], shard[1]) if shard is not None else None,
+            bot_id=emu.bot_user.id,
         )
         self.sessions[session.session_id] = session
         session.attach(ws, 0)
@@ -347,7 +368,11 @@ class Gateway:
                 session.dispatch("GUILD_CREATE", guild.payload())
         await session.wait_flushed()
         log.info(
-            "gateway session %s identified (intents=%s, %d guilds)", session.session_id, intents, len(guilds)
+            "gateway session %s identified (intents=%s, shard=%s, %d guilds)",
+            session.session_id,
+            intents,
+            session.shard,
+            len(guilds),
         )
         self.identify_count += 1
         self.ready.set()
@@ -358,13 +383,14 @@ class Gateway:
         data = data if isinstance(data, dict) else {}
         session = self.sessions.get(str(data.get("session_id")))
         seq = data.get("seq") or 0
-        if (
-            session is None
-            or session.invalidated
-            or data.get("token") != self.emu.token
-            or not isinstance(seq, int)
-            or not session.attach(ws, seq)
-        ):
+        if session is None or session.invalidated or data.get("token") != self.emu.token:
+            session = None
+        elif not isinstance(seq, int) or not session.attach(ws, seq):
+            # A RESUME from a sequence the session cannot replay ends it, as on Discord: the client
+            # IDENTIFYs afresh, and the old session must not go on collecting its shard's events.
+            session.invalidated = True
+            session = None
+        if session is None:
             log.info("gateway RESUME refused for session %s", data.get("session_id"))
             await ws.send_str(_frame(GatewayOpcode.INVALID_SESSION, False))
             return None
@@ -404,10 +430,17 @@ class Gateway:
 
     # -- test controls ---------------------------------------------------------------------------
 
-    async def drop(self, code: int = GatewayCloseCode.UNKNOWN_ERROR) -> None:
-        """Close every socket without ending sessions, as a network hiccup would."""
-        self.ready.clear()
-        for ws in list(self._sockets):
+    async def drop(
+        self, code: int = GatewayCloseCode.UNKNOWN_ERROR, *, shard: tuple[int, int] | None = None
+    ) -> None:
+        """Close every socket without ending sessions, as a network hiccup would; with ``shard``, only
+        the sockets of the sessions IDENTIFYed as that ``(shard_id, num_shards)``."""
+        if shard is None:
+            self.ready.clear()
+            sockets = list(self._sockets)
+        else:
+            sockets = [s.ws for s in self.live_sessions() if s.shard == shard and s.ws is not None]
+        for ws in sockets:
             self._dropped.add(ws)
             with contextlib.suppress(ConnectionError):
                 await ws.close(code=code, message=b"Emulated connection drop")

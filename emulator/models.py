@@ -36,6 +36,16 @@ class SnowflakeFactory:
         self._last = candidate
         return candidate
 
+    def new_millisecond(self) -> int:
+        """A snowflake whose timestamp part is later than every earlier one's.
+
+        Guild ids made this way land on consecutive shards (``(id >> 22) % num_shards``), as guilds
+        created over time do on Discord; ids made in the same millisecond would all share one shard.
+        """
+        now = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last = max(now, ((self._last >> 22) + 1) << 22)
+        return self._last
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -468,6 +478,8 @@ class InteractionResult:
     choices: list[dict[str, Any]] | None = None
     focused_type: int | None = None  # autocomplete: type of the focused option
     errors: list[DiscordHTTPError] = field(default_factory=list)
+    # Ids of the gateway sessions INTERACTION_CREATE was queued for: those of the guild's shard.
+    sessions: list[str] = field(default_factory=list)
     _version: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 

@@ -282,8 +282,7 @@ class RestAPI:
         return json_response({"url": self.emu.gateway_url})
 
     async def get_gateway_bot(self, record: RecordedRequest) -> web.Response:
-        limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
-        return json_response({"url": self.emu.gateway_url, "shards": 1, "session_start_limit": limit})
+        return json_response(self.emu.gateway_bot_payload())
 
     # -- application commands --------------------------------------------------------------------
 

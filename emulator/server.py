@@ -78,6 +78,11 @@ class DiscordEmulator:
     interaction), ``deferred_timeout`` (how long ``invoke`` waits after a defer), ``token_lifetime``
     (15 min interaction webhook tokens), ``heartbeat_interval`` (seconds, sent in HELLO) and
     ``heartbeat_ack_delay`` (how long a HEARTBEAT_ACK takes, at most a quarter of the interval).
+
+    Sharding: ``GET /gateway/bot`` recommends ``recommended_shards`` shards (None: one per 1,000
+    guilds, at least one, as Discord roughly does) and reports a session start limit of
+    ``identify_limit`` IDENTIFYs a day, counted down by each one, started ``max_concurrency`` at a
+    time. Fresh guild ids fall on consecutive shards, so a world spreads evenly over any shard count.
     """
 
     def __init__(
@@ -93,6 +98,9 @@ class DiscordEmulator:
         heartbeat_interval: float = 41.25,
         heartbeat_ack_delay: float = 0.02,
         deprecated_interaction_field: bool = True,
+        recommended_shards: int | None = None,
+        identify_limit: int = 1000,
+        max_concurrency: int = 1,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -108,6 +116,16 @@ class DiscordEmulator:
         # Discord still sends a message's deprecated ``interaction`` field in gateway events; a
         # client must also work once it stops (False leaves it out of MESSAGE_CREATE/UPDATE).
         self.deprecated_interaction_field = deprecated_interaction_field
+        for name, value, least in (
+            ("recommended_shards", recommended_shards, 1),
+            ("identify_limit", identify_limit, 0),
+            ("max_concurrency", max_concurrency, 1),
+        ):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < least):
+                raise EmulatorError(f"{name} is a whole number of at least {least}, not {value!r}")
+        self.recommended_shards = recommended_shards
+        self.identify_limit = identify_limit
+        self.max_concurrency = max_concurrency
         self.host = host
         self.port = port
 
@@ -182,6 +200,24 @@ class DiscordEmulator:
     def application_flags(self) -> int:
         return perms.application_flags(self.privileged_intents)
 
+    @property
+    def recommended_shard_count(self) -> int:
+        """The shard count ``GET /gateway/bot`` recommends."""
+        if self.recommended_shards is not None:
+            return self.recommended_shards
+        return max(1, -(-len(self.guilds) // 1000))
+
+    def gateway_bot_payload(self) -> dict[str, Any]:
+        """``GET /gateway/bot``: the URL, the recommended shards and the session start limit."""
+        remaining = max(self.identify_limit - self.gateway.identify_count, 0)
+        limit = {
+            "total": self.identify_limit,
+            "remaining": remaining,
+            "reset_after": 86_400_000,  # ms; the emulator's day never ends
+            "max_concurrency": self.max_concurrency,
+        }
+        return {"url": self.gateway_url, "shards": self.recommended_shard_count, "session_start_limit": limit}
+
     def bot_user_payload(self) -> dict[str, Any]:
         return {
             **self.bot_user.payload(),
@@ -247,7 +283,7 @@ class DiscordEmulator:
         self._check_id(channel_id, lambda wanted: wanted in self._channel_ids(), "channel")
         # Snowflakes in this order (owner, guild, bot role, channel): what bench/run.py counts on.
         owner = owner or self.add_user(f"{name} owner".lower().replace(" ", "-"))
-        guild_id = id if id is not None else self.snowflake()
+        guild_id = id if id is not None else self.snowflake.new_millisecond()
         guild = EmuGuild(id=guild_id, name=name, owner_id=owner.id, locale=locale)
         guild.roles[guild.id] = EmuRole(guild.id, guild.id, "@everyone", everyone_permissions)
         bot_role = EmuRole(self.snowflake(), guild.id, self.bot_user.name, bot_permissions, position=1)
@@ -259,10 +295,21 @@ class DiscordEmulator:
         guild.members[owner.id] = EmuMember(guild, owner)
         guild.members[self.bot_user.id] = EmuMember(guild, self.bot_user, roles=[bot_role])
         self.guilds[guild.id] = guild
-        for session in self.gateway.live_sessions():
-            if session.covers(guild.id):
-                session.dispatch("GUILD_CREATE", guild.payload())
+        self.gateway.broadcast("GUILD_CREATE", guild.payload(), guild_id=guild.id)
         return guild
+
+    def remove_guild(self, guild: EmuGuild) -> None:
+        """The bot leaves ``guild`` (kicked, or the guild deleted): GUILD_DELETE without
+        ``unavailable`` goes to the sessions of its shard, and the guild is gone from the world."""
+        if self.guilds.get(guild.id) is not guild:
+            raise EmulatorError(f"the bot is not in {guild.name}")
+        self.gateway.broadcast("GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id)
+        del self.guilds[guild.id]
+        del self._bot_roles[guild.id]
+        for key in [key for key in self._personal_roles if key[0] == guild.id]:
+            del self._personal_roles[key]
+        for key in [key for key in self._command_permissions if key[0] == guild.id]:
+            del self._command_permissions[key]
 
     def add_channel(
         self,
@@ -648,16 +695,18 @@ class DiscordEmulator:
         timeout: float = 10.0,  # noqa: ASYNC109 - the public API takes a plain timeout
         *,
         identified_after: int | None = None,
+        sessions: int = 1,
     ) -> None:
         """Wait until a bot session received READY and every GUILD_CREATE (or RESUMED).
 
         ``identified_after`` (a previous ``gateway.identify_count``) insists on a *new* IDENTIFY, so a
-        restarted bot is not mistaken for the one that is still disconnecting.
+        restarted bot is not mistaken for the one that is still disconnecting; ``sessions`` on that
+        many new ones (a bot running several shards).
         """
         gateway = self.gateway
 
         def ready() -> bool:
-            fresh = identified_after is None or gateway.identify_count > identified_after
+            fresh = identified_after is None or gateway.identify_count >= identified_after + sessions
             return fresh and gateway.ready.is_set()
 
         try:
@@ -671,9 +720,10 @@ class DiscordEmulator:
         except TimeoutError:
             raise EmulatorError(f"the bot did not disconnect within {timeout} s") from None
 
-    async def drop_connection(self, code: int = 4000) -> None:
-        """Close the bot's socket(s) as a network failure would; sessions stay resumable."""
-        await self.gateway.drop(code)
+    async def drop_connection(self, code: int = 4000, *, shard: tuple[int, int] | None = None) -> None:
+        """Close the bot's socket(s) as a network failure would; sessions stay resumable. With
+        ``shard`` (``(shard_id, num_shards)``) only that shard's sessions lose their socket."""
+        await self.gateway.drop(code, shard=shard)
 
     async def request_reconnect(self) -> None:
         """Ask connected clients to reconnect (op 7), which discord.py answers with RESUME."""
@@ -1022,9 +1072,10 @@ class DiscordEmulator:
         parent: InteractionResult | None = None,
         focused_type: int | None = None,
     ) -> InteractionResult:
-        session = self.gateway.session_for(invoker.guild.id if invoker.guild is not None else None)
-        if session is None:
-            raise NotConnected("no bot session is connected to the emulator's gateway")
+        # Every session of the guild's shard gets it (DMs: shard 0); see ``Gateway._identify``.
+        sessions = self.gateway.sessions_for(invoker.guild.id if invoker.guild is not None else None)
+        if not sessions:
+            raise NotConnected("no bot session of that server's shard is connected to the emulator")
         interaction_id = self.snowflake()
         payload = member_client.interaction_payload(
             self,
@@ -1052,7 +1103,9 @@ class DiscordEmulator:
         )
         self.interactions[interaction_id] = result
         self._tokens[result.token] = result
-        session.dispatch("INTERACTION_CREATE", payload)
+        for session in sessions:
+            session.dispatch("INTERACTION_CREATE", payload)
+            result.sessions.append(session.session_id)
         log.debug(
             "dispatched interaction %s (type %s) %s", interaction_id, interaction_type, data.get("name", "")
         )

@@ -22,6 +22,7 @@ from emulator import (
     InteractionResult,
     InteractionTimeout,
     Unresolved,
+    shard_of,
 )
 from emulator.permissions import MANAGE_GUILD
 from emulator.protocol import ApplicationCommandPermissionType, Intent, OptionType
@@ -85,8 +86,13 @@ class RawGateway:
             self.seq = frame["s"]
         return frame
 
-    async def identify(self, token: str, intents: int = GUILDS_INTENT) -> dict[str, Any]:
-        await self.send(2, {"token": token, "intents": intents, "properties": {}})
+    async def identify(
+        self, token: str, intents: int = GUILDS_INTENT, shard: list[int] | None = None
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {"token": token, "intents": intents, "properties": {}}
+        if shard is not None:
+            data["shard"] = shard
+        await self.send(2, data)
         return await self.receive()
 
     async def dispatch(self, event: str) -> dict[str, Any]:
@@ -415,6 +421,13 @@ async def test_a_session_gets_only_the_events_its_intents_ask_for(
         ({"token": None, "intents": 1 << 1}, 4014),  # GUILD_MEMBERS was not granted
         ({"token": None, "intents": 1 << 30}, 4013),
         ({"token": None, "intents": 1, "shard": [1, 1]}, 4010),
+        ({"token": None, "intents": 1, "shard": [4, 4]}, 4010),
+        ({"token": None, "intents": 1, "shard": [-1, 4]}, 4010),
+        ({"token": None, "intents": 1, "shard": [0, 0]}, 4010),
+        ({"token": None, "intents": 1, "shard": [0, -2]}, 4010),
+        ({"token": None, "intents": 1, "shard": [False, True]}, 4010),
+        ({"token": None, "intents": 1, "shard": [0, 2, 1]}, 4010),
+        ({"token": None, "intents": 1, "shard": "0,2"}, 4010),
     ],
 )
 async def test_identify_rejections(
@@ -423,6 +436,93 @@ async def test_identify_rejections(
     gateway = await RawGateway.connect(http, emulator)
     await gateway.send(2, {**identify, "token": identify["token"] or emulator.token, "properties": {}})
     assert await gateway.receive() == {"closed": close_code}
+
+
+async def test_each_shard_is_ready_with_its_own_guilds_and_hears_only_of_them(
+    emulator: DiscordEmulator, http: aiohttp.ClientSession
+) -> None:
+    clubs = [emulator.add_guild(f"Club {n}") for n in range(6)]
+    shards = {}
+    for shard_id in (0, 1):
+        shards[shard_id] = await RawGateway.connect(http, emulator)
+        ready = await shards[shard_id].identify(emulator.token, shard=[shard_id, 2])
+        assert ready["d"]["shard"] == [shard_id, 2]
+        mine = [str(g.id) for g in clubs if shard_of(g.id, 2) == shard_id]
+        assert [g["id"] for g in ready["d"]["guilds"]] == mine and mine
+        assert [(await shards[shard_id].dispatch("GUILD_CREATE"))["d"]["id"] for _ in mine] == mine
+
+    later = [emulator.add_guild(f"Later {n}") for n in range(2)]
+    for guild in later:
+        emulator.add_role(guild, "Curators")
+    for shard_id, gateway in shards.items():
+        heard = await gateway.everything_until_members_of(later[shard_id])
+        on_shard = [g for g in later if shard_of(g.id, 2) == shard_id]
+        assert [(f["t"], f["d"].get("guild_id") or f["d"]["id"]) for f in heard] == [
+            ("GUILD_CREATE", str(g.id)) for g in on_shard
+        ] + [("GUILD_ROLE_CREATE", str(g.id)) for g in on_shard]
+        await gateway.ws.close()
+
+
+async def test_a_second_session_for_a_shard_is_accepted_and_both_get_its_events(
+    emulator: DiscordEmulator, http: aiohttp.ClientSession
+) -> None:
+    """Discord documents that sessions may share a [shard_id, num_shards] (see Gateway._identify)."""
+    clubs = [emulator.add_guild(f"Club {n}") for n in range(4)]
+    first, second = await RawGateway.connect(http, emulator), await RawGateway.connect(http, emulator)
+    ready = [(await g.identify(emulator.token, shard=[1, 2]))["d"] for g in (first, second)]
+    assert ready[0]["session_id"] != ready[1]["session_id"]
+    assert (
+        ready[0]["guilds"]
+        == ready[1]["guilds"]
+        == [{"id": str(g.id), "unavailable": True} for g in clubs if shard_of(g.id, 2) == 1]
+    )
+    assert emulator.gateway.shards() == [(1, 2), (1, 2)]
+    gone = next(g for g in clubs if shard_of(g.id, 2) == 1)
+    emulator.remove_guild(gone)
+    for gateway in (first, second):
+        assert (await gateway.dispatch("GUILD_DELETE"))["d"] == {"id": str(gone.id)}
+        await gateway.ws.close()
+
+
+async def test_gateway_bot_recommends_a_shard_per_thousand_guilds_and_counts_identifies(
+    emulator: DiscordEmulator, http: aiohttp.ClientSession
+) -> None:
+    status, body = await call(http, emulator, "GET", "/gateway/bot")
+    assert (status, body) == (
+        200,
+        {
+            "url": emulator.gateway_url,
+            "shards": 1,
+            "session_start_limit": {
+                "total": 1000,
+                "remaining": 1000,
+                "reset_after": 86_400_000,
+                "max_concurrency": 1,
+            },
+        },
+    )
+    gateway = await RawGateway.connect(http, emulator)
+    await gateway.identify(emulator.token)
+    await emulator.wait_until_ready()
+    assert (await call(http, emulator, "GET", "/gateway/bot"))[1]["session_start_limit"]["remaining"] == 999
+    await gateway.ws.close()
+
+    for n in range(1001):
+        emulator.add_guild(f"Club {n}")
+    assert (await call(http, emulator, "GET", "/gateway/bot"))[1]["shards"] == 2
+    emulator.recommended_shards = 16
+    emulator.max_concurrency = 16
+    _, body = await call(http, emulator, "GET", "/gateway/bot")
+    assert (body["shards"], body["session_start_limit"]["max_concurrency"]) == (16, 16)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"recommended_shards": 0}, {"recommended_shards": True}, {"max_concurrency": 0}, {"identify_limit": -1}],
+)
+def test_shard_settings_must_be_whole_numbers_in_range(options: dict[str, Any]) -> None:
+    with pytest.raises(EmulatorError, match=next(iter(options))):
+        DiscordEmulator(**options)
 
 
 async def test_payload_before_identify_is_rejected(
