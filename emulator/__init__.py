@@ -25,7 +25,7 @@ from emulator.errors import (
     NotConnected,
 )
 from emulator.gateway import shard_of
-from emulator.harness import connect_bot, patched_discord
+from emulator.harness import connect_bot, eventually, patched_discord
 from emulator.messages import UploadedFile
 from emulator.models import (
     EmuAttachment,
@@ -66,6 +66,7 @@ __all__ = [
     "Unresolved",
     "UploadedFile",
     "connect_bot",
+    "eventually",
     "patched_discord",
     "shard_of",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 from discord_endpoints import discord_pointed_at
@@ -116,3 +116,12 @@ async def _wait_until_gone(emu: DiscordEmulator, sessions: list[GatewaySession],
         raise EmulatorError(f"the bot did not disconnect within {within} s") from None
     if not any(s.connected for s in emu.gateway.sessions.values()):
         await emu.wait_until_disconnected(max(deadline - loop.time(), 0))
+
+
+async def eventually(predicate: Callable[[], bool], within: float = 2.0) -> None:
+    """Poll (every 10 ms, up to ``within`` seconds) for something a bot does after it answered."""
+    for _ in range(int(within / 0.01)):
+        if predicate():
+            return
+        await asyncio.sleep(0.01)
+    assert predicate(), "condition not met in time"

@@ -7,11 +7,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 
 from bot.bot import DramaBot
 from bot.text import t
-from emulator import DiscordEmulator
+from emulator import DiscordEmulator, eventually
 from tests.helpers import Server, run_bot, settings_for
 
 COMMAND_NAMES = [
@@ -121,3 +122,17 @@ async def test_every_request_the_bot_sends_matches_discords_openapi_spec(
             check_request(request.method, request.path, request.json)
             checked += 1
     assert checked >= 4
+
+
+async def test_the_bot_asks_discord_for_servers_only_and_hears_no_chatter(
+    emulator: DiscordEmulator, server: Server, drama: DramaBot
+) -> None:
+    """A slash-command bot needs no message, typing or reaction events; Discord sends none."""
+    (session,) = emulator.gateway.sessions_for(server.guild.id)
+    assert session.intents == discord.Intents(guilds=True).value
+    assert emulator.chatter(server.guild, messages=5, typing=5, reactions=5).queued == 0
+    assert list(drama.cached_messages) == []
+    # What GUILDS brings still arrives: a channel made now is in the bot's cache.
+    channel = emulator.add_channel(server.guild, "episode-night")
+    await eventually(lambda: drama.get_channel(channel.id) is not None)
+    assert (await emulator.invoke(server.alice, "score episode", number=16)).message.embeds

@@ -20,6 +20,7 @@ from emulator import (
     InteractionTimeout,
     Unresolved,
     connect_bot,
+    eventually,
 )
 from emulator.permissions import ADMINISTRATOR, MANAGE_GUILD
 from emulator.protocol import Intent
@@ -277,15 +278,6 @@ def alice(emulator: DiscordEmulator, guild: EmuGuild) -> EmuMember:
 async def bot(emulator: DiscordEmulator, guild: EmuGuild, alice: EmuMember) -> AsyncIterator[TinyBot]:
     async with connect_bot(TinyBot(), emulator) as client:
         yield client
-
-
-async def eventually(predicate: Callable[[], bool], within: float = 2.0) -> None:
-    """Poll for something the bot does after the interaction was answered."""
-    for _ in range(int(within / 0.01)):
-        if predicate():
-            return
-        await asyncio.sleep(0.01)
-    assert predicate(), "condition not met in time"
 
 
 # -- connection and commands ----------------------------------------------------------------------
