@@ -13,6 +13,11 @@ Latency is measured by the emulator: from queueing INTERACTION_CREATE for the bo
 the bot's interaction callback. Rounds alternate between the bots so drift hits all alike. Every
 reply is checked (the right embed, ``pong``, "Saved your rating"), and the /rate run ends with a
 SIGKILL of the bot and a count of the rows: every confirmed rating must be in the file.
+
+The chatter scenario streams members' messages, typing notices and reactions in 100 servers
+(``Plan.chatter_rate`` events a second) at the baseline, which asks for discord.py's default
+intents as a typical bot does, and at dramabot, which asks only for GUILDS: the emulator, like
+Discord, sends a session only the events its intents asked for.
 """
 
 from __future__ import annotations
@@ -66,10 +71,15 @@ class Plan:
     rate_requests: int
     rounds: int
     startups: int
+    chatter_seconds: float  # each of the two chatter windows
+    chatter_rate: int  # gateway events a second (messages, typing notices, reactions in equal parts)
 
 
-FULL = Plan(make_db.Scale(), 100, 400, 3000, 300, 3000, 3, 4)
-SMOKE = Plan(make_db.SMOKE, 10, 20, 60, 10, 40, 1, 1)
+FULL = Plan(make_db.Scale(), 100, 400, 3000, 300, 3000, 3, 4, 6.0, 1800)
+SMOKE = Plan(make_db.SMOKE, 10, 20, 60, 10, 40, 1, 1, 1.0, 300)
+CHATTER_GUILDS = 100  # servers that chatter, three members each
+CHATTER_TICK = 0.01  # seconds between bursts of the stream
+CHATTER_SCORE_GAP = 0.05  # seconds between /score requests while measuring latency in the chatter
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -103,6 +113,19 @@ class Load:
     @property
     def driver_ms(self) -> float:
         return self.driver_cpu / self.count * 1000 if self.count else 0.0
+
+
+@dataclass
+class Chatter:
+    events: int  # gateway events the emulator queued for the bot (its intents filter the rest)
+    offered: int  # events generated: what the bot would get with default intents
+    seconds: float
+    bot_cpu: float  # bot CPU seconds during a stream with no commands
+    latencies: list[float] = field(default_factory=list)  # /score during a second stream, seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
 
 
 @dataclass
@@ -140,6 +163,7 @@ class BotUnderTest:
         self.emu: DiscordEmulator | None = None
         self.starts: list[Start] = []
         self.loads: dict[str, Load] = {}
+        self.chatter: Chatter | None = None
         self._stamps: dict[int, float] = {}
         self._synced_at = 0.0
         self.runner: EmuMember | None = None
@@ -314,6 +338,64 @@ class BotUnderTest:
             raise SystemExit(f"{self.name} {label}: {len(errors)} wrong replies, e.g. {errors[0]}")
         _forget(emu)
 
+    async def chat(self) -> Chatter:
+        """Members of many servers talk while nobody, then one member, uses the bot.
+
+        Two windows of ``plan.chatter_seconds`` with a steady stream of MESSAGE_CREATE, TYPING_START
+        and MESSAGE_REACTION_ADD over the channels and members of ``CHATTER_GUILDS`` servers: the
+        first measures the bot's CPU with no command running (what chatter alone costs it), the
+        second ``/score`` latency with a request every ``CHATTER_SCORE_GAP`` seconds.
+        """
+        emu = self.emu
+        assert emu is not None and self.runner is not None
+        guilds = [emu.guilds[make_db.guild_id(i)] for i in range(min(CHATTER_GUILDS, self.plan.scale.guilds))]
+        for guild in guilds:
+            for k in range(3):
+                emu.add_member(guild, emu.add_user(f"chatter-{guild.id}-{k}"))
+        loop = asyncio.get_running_loop()
+        per_kind = max(1, round(self.plan.chatter_rate * CHATTER_TICK / 3))
+
+        # Sessions of earlier, killed processes stay resumable and are queued events too, as on
+        # Discord; what the running bot is sent is what its connected sessions are sent.
+        connected = [s for s in emu.gateway.sessions.values() if s.connected]
+
+        async def stream(seconds: float) -> tuple[int, int]:
+            """(events sent to the running bot, events generated)."""
+            seq0 = sum(s.seq for s in connected)
+            offered = turn = 0
+            next_at = began = loop.time()
+            while loop.time() - began < seconds:
+                # Rotate which servers speak first, so every server and channel takes part.
+                first = (turn * per_kind) % len(guilds)
+                emu.chatter(
+                    guilds[first:] + guilds[:first], messages=per_kind, typing=per_kind, reactions=per_kind
+                )
+                offered += 3 * per_kind
+                turn += 1
+                next_at += CHATTER_TICK
+                await asyncio.sleep(max(0.0, next_at - loop.time()))
+            await emu.gateway.wait_flushed()
+            return sum(s.seq for s in connected) - seq0, offered
+
+        cpu0, began = proc_cpu(self.pid), time.perf_counter()
+        queued, offered = await stream(self.plan.chatter_seconds)
+        await self._probe()  # the bot has read every event sent before this answer
+        result = Chatter(queued, offered, time.perf_counter() - began, proc_cpu(self.pid) - cpu0)
+        command, values, check = self.workload("score")
+        streaming = asyncio.create_task(stream(self.plan.chatter_seconds))
+        while not streaming.done():
+            answer = await emu.invoke(self.runner, command, **values(0))
+            check(answer)
+            stamp = self._stamps.pop(answer.id, None)
+            if stamp is not None:
+                result.latencies.append(stamp - answer.created_at)
+            await asyncio.sleep(CHATTER_SCORE_GAP)
+        await streaming
+        self.chatter = result
+        _forget(emu)
+        emu._last_chatter.clear()
+        return result
+
 
 def _expect_content(prefix: str) -> Callable[[InteractionResult], None]:
     def check(result: InteractionResult) -> None:
@@ -396,6 +478,12 @@ async def benchmark(plan: Plan, cache: Path, *, pin: bool) -> Results:
                     await bot.run("c1", "score", 1, plan.serial_requests)
                     await bot.run("cN", "score", plan.concurrency, plan.concurrent_requests)
                 _progress(f"round {round_number}/{plan.rounds} done")
+            for name in ("baseline", "empty"):
+                chat = await bots[name].chat()
+                _progress(
+                    f"{name}: chatter {chat.offered / chat.seconds:,.0f} events/s offered, "
+                    f"{chat.events:,} sent to the bot, bot CPU {chat.bot_cpu:.2f} s"
+                )
             empty = bots["empty"]
             await empty.run("rate", "rate", plan.concurrency, plan.rate_requests, raters=True)
             _progress("/rate done; killing the bot with SIGKILL to count what was durably written")
@@ -549,6 +637,35 @@ def rows(results: Results) -> list[Row]:
             "s",
         )
     )
+    chat_base, chat = base.chatter, empty.chatter
+    assert chat_base is not None and chat is not None
+    rate = f"{chat_base.offered / chat_base.seconds:,.0f} events/s for {chat_base.seconds:.0f} s"
+    out.append(
+        Row(
+            f"Bot CPU during chatter ({rate}, no commands; baseline with default intents)",
+            chat_base.bot_cpu,
+            chat.bot_cpu,
+            "s",
+            "≤ 0.1× baseline",
+            0.1,
+        )
+    )
+    out.append(
+        Row(
+            "Gateway events sent to the bot during that chatter",
+            chat_base.events,
+            chat.events,
+            "events",
+        )
+    )
+    out.append(
+        Row(
+            "`/score episode` latency during chatter, p50",
+            chat_base.percentile(0.5),
+            chat.percentile(0.5),
+            "ms",
+        )
+    )
     out.append(
         Row(
             f"Bot CPU per `/score episode`, concurrency {n}",
@@ -573,7 +690,7 @@ def _median(values: Any) -> float:
 
 
 def _number(value: float, unit: str) -> str:
-    if unit == "req/s":
+    if unit in {"req/s", "events"}:
         return f"{value:,.0f}"
     if unit == "s":
         return f"{value:.2f}"

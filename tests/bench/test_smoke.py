@@ -32,6 +32,8 @@ def test_the_smoke_benchmark_prints_the_table_with_ratios(tmp_path: Path) -> Non
         "`/score episode`, 2,000-rating db, concurrency 1, p50",
         "RSS after READY, 10 servers",
         "Start-up (restart), process start to commands synced",
+        "Bot CPU during chatter",
+        "`/score episode` latency during chatter, p50",
     ):
         assert figure in table
     assert "ratings confirmed" in table and "in the file after SIGKILL" in table
