@@ -72,7 +72,7 @@ class DramaBot(commands.Bot):
         self.catalog = catalog
         self._store: Store | None = None
         self.commands_synced = False
-        # time.monotonic() when the first shard (or the one connection) became ready; None before.
+        # time.monotonic() at the first READY from the gateway (any shard's); None before.
         self._ready_at: float | None = None
 
     @property
@@ -137,11 +137,12 @@ class DramaBot(commands.Bot):
     async def on_ready(self) -> None:
         from bot.text import t
 
-        self._mark_ready()
         log.info("%s", t("host.connected", user=self.user, servers=t("n.servers", count=len(self.guilds))))
 
-    def _mark_ready(self) -> None:
-        # The first readiness only: a reconnect or a re-identified shard does not restart the uptime.
+    async def on_connect(self) -> None:
+        # At READY, not at on_ready: discord.py holds on_ready back until no GUILD_CREATE came for 2 s,
+        # and a server can use commands before that. Only the first READY: a reconnect or a
+        # re-identified shard does not restart the uptime.
         if self._ready_at is None:
             self._ready_at = time.monotonic()
 
@@ -166,10 +167,6 @@ class ShardedDramaBot(DramaBot, commands.AutoShardedBot):
 
             log.info("%s", t("host.shards.recommended", shards=t("host.n.shards", count=self.shard_count)))
         await super().launch_shards()
-
-    async def on_shard_ready(self, shard_id: int) -> None:
-        # A server on a ready shard can use /about while the other shards are still connecting.
-        self._mark_ready()
 
     async def on_ready(self) -> None:
         await super().on_ready()

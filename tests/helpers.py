@@ -36,6 +36,20 @@ class Server:
     bob: EmuMember
 
 
+def server_on_shard(emulator: DiscordEmulator, name: str, *, shard: int, count: int) -> Server:
+    """A server whose id puts it on ``shard`` of ``count``: Discord routes by ``(id >> 22) % count``."""
+    fresh = emulator.snowflake()
+    timestamp = fresh >> 22
+    timestamp += (shard - timestamp) % count
+    # The low 22 bits (worker, process, increment) keep two servers made in one millisecond apart.
+    guild = emulator.add_guild(name, id=timestamp << 22 | fresh & (1 << 22) - 1)
+    return Server(
+        guild=guild,
+        alice=emulator.add_member(guild, emulator.add_user("alice")),
+        bob=emulator.add_member(guild, emulator.add_user("bob")),
+    )
+
+
 def settings_for(emulator: DiscordEmulator, database: Path, **extra: str) -> Settings:
     return Settings.from_env(
         {
@@ -59,7 +73,10 @@ async def run_bot(
     async with connect_bot(
         DramaBot(settings, catalog=catalog), emulator, token=settings.discord_token
     ) as bot:
-        assert bot.commands_synced
+        # Only the process that runs shard 0 (or the one unsharded connection) syncs the commands.
+        assert bot.commands_synced == bot.syncs_commands
+        if bot.settings.shards is not None:
+            await bot.wait_until_ready()  # every shard, not only the first the emulator saw identify
         yield bot
     assert not emulator.internal_errors
 
