@@ -135,6 +135,8 @@ def clean_env(**values: str) -> dict[str, str]:
         "DISCORD_API_BASE",
         "DISCORD_GATEWAY_URL",
         "DISCORD_CONNECT_TIMEOUT",
+        "SHARD_COUNT",
+        "SHARD_IDS",
     )
     env = {k: v for k, v in os.environ.items() if k not in keys}
     env.update(values)
