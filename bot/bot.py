@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -49,7 +50,7 @@ class DramaBot(commands.Bot):
         return super().__new__(cls)
 
     def __init__(self, settings: Settings, *, catalog: Traversable = DEFAULT_CATALOG) -> None:
-        sharding: dict[str, object] = {}
+        sharding: dict[str, Any] = {}
         if settings.shards is not None:
             # shard_count None is SHARD_COUNT=auto: ShardedDramaBot asks Discord when it connects.
             ids = settings.shards.ids
@@ -66,7 +67,7 @@ class DramaBot(commands.Bot):
             # Every command is for servers: installed to a server and run inside one.
             allowed_contexts=app_commands.AppCommandContext(guild=True),
             allowed_installs=app_commands.AppInstallationType(guild=True),
-            **sharding,  # type: ignore[arg-type]
+            **sharding,
         )
         self.settings = settings
         self.catalog = catalog

@@ -267,9 +267,10 @@ def shard_ranges(ids: Iterable[int]) -> str:
 def _check_shards_share_the_database(settings: Settings) -> None:
     """Refuse to run part of the shards on SQLite: the other parts would be other processes on one file.
 
-    The store's group commit and write lock live in one process; a second process writing the same
-    file would meet "database is locked" on every busy moment. Only what a host configures is refused:
-    a test that builds a :class:`Settings` itself may run one shard on its own file.
+    The store is built for one process: its write lock and group commit are in memory, so another
+    process's writes would meet them only as SQLite's file lock, turning busy moments into "database
+    is locked" refusals. Only what a host configures is refused: a test that builds a
+    :class:`Settings` itself may run one shard on its own file.
     """
     shards = settings.shards
     if shards is not None and shards.partial and settings.database_url.scheme == "sqlite":
