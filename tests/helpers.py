@@ -76,7 +76,10 @@ async def run_bot(
         # Only the process that runs shard 0 (or the one unsharded connection) syncs the commands.
         assert bot.commands_synced == bot.syncs_commands
         if bot.settings.shards is not None:
-            await bot.wait_until_ready()  # every shard, not only the first the emulator saw identify
+            # Every shard, not only the first the emulator saw identify. A deadline against a hang
+            # (discord.py spaces identifies 5 s apart), not a measurement.
+            async with asyncio.timeout(60):
+                await bot.wait_until_ready()
         yield bot
     assert not emulator.internal_errors
 
