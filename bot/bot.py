@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
+from datetime import timedelta
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.command_sync import sync_if_changed
-from bot.settings import Settings
+from bot.settings import Settings, shard_ranges
 from bot.showfile import load_catalog
 from bot.store import Store
 from bot.tree import DramaTree
@@ -27,6 +30,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.shows",
     "cogs.episodes",
     "cogs.settings",
+    "cogs.about",
 )
 
 # The bundled catalog ships inside the package (data/ in a checkout), so a wheel has it too.
@@ -42,9 +46,23 @@ INTENTS.guilds = True
 
 
 class DramaBot(commands.Bot):
-    """dramabot. Cogs reach the database through ``bot.store``; nothing else opens it."""
+    """dramabot. Cogs reach the database through ``bot.store``; nothing else opens it.
+
+    ``DramaBot(settings)`` is a :class:`ShardedDramaBot` when the settings name shards, so every
+    caller builds the bot the same way; without shards it stays a plain one-connection Bot.
+    """
+
+    def __new__(cls, settings: Settings, *, catalog: Traversable = DEFAULT_CATALOG) -> DramaBot:
+        if settings.shards is not None and not issubclass(cls, commands.AutoShardedBot):
+            cls = ShardedDramaBot
+        return super().__new__(cls)
 
     def __init__(self, settings: Settings, *, catalog: Traversable = DEFAULT_CATALOG) -> None:
+        sharding: dict[str, Any] = {}
+        if settings.shards is not None:
+            # shard_count None is SHARD_COUNT=auto: ShardedDramaBot asks Discord when it connects.
+            ids = settings.shards.ids
+            sharding = {"shard_count": settings.shards.count, "shard_ids": list(ids) if ids else None}
         super().__init__(
             # Slash commands only: no prefix commands, no message content.
             command_prefix=commands.when_mentioned,
@@ -59,11 +77,35 @@ class DramaBot(commands.Bot):
             # Every command is for servers: installed to a server and run inside one.
             allowed_contexts=app_commands.AppCommandContext(guild=True),
             allowed_installs=app_commands.AppInstallationType(guild=True),
+            **sharding,
         )
         self.settings = settings
         self.catalog = catalog
         self._store: Store | None = None
         self.commands_synced = False
+        # time.monotonic() at the first READY from the gateway (any shard's); None before.
+        self._ready_at: float | None = None
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Whether this process registers the commands: only the one running shard 0 does.
+
+        Commands belong to the application, not to a shard; several processes syncing at once would
+        race each other's bulk overwrites and spend Discord's daily command-create budget.
+        """
+        shards = self.settings.shards
+        return shards is None or shards.runs_shard_zero
+
+    @property
+    def uptime(self) -> timedelta:
+        """How long since the bot became ready (zero before)."""
+        if self._ready_at is None:
+            return timedelta(0)
+        return timedelta(seconds=time.monotonic() - self._ready_at)
+
+    def shard_of(self, guild_id: int) -> int:
+        """The shard a server's events come through (Discord's rule: ``(guild_id >> 22) % count``)."""
+        return (guild_id >> 22) % (self.shard_count or 1)
 
     @property
     def store(self) -> Store:
@@ -78,7 +120,12 @@ class DramaBot(commands.Bot):
             await self.store.save_catalog_show(spec)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        await self.sync_commands()
+        if self.syncs_commands:
+            await self.sync_commands()
+        else:
+            from bot.text import t
+
+            log.info("%s", t("host.shards.not_syncing"))
 
     async def sync_commands(self) -> None:
         assert self.application_id is not None  # set by login before setup_hook
@@ -103,6 +150,13 @@ class DramaBot(commands.Bot):
 
         log.info("%s", t("host.connected", user=self.user, servers=t("n.servers", count=len(self.guilds))))
 
+    async def on_connect(self) -> None:
+        # At READY, not at on_ready: discord.py holds on_ready back until no GUILD_CREATE came for 2 s,
+        # and a server can use commands before that. Only the first READY: a reconnect or a
+        # re-identified shard does not restart the uptime.
+        if self._ready_at is None:
+            self._ready_at = time.monotonic()
+
     async def close(self) -> None:
         try:
             await super().close()
@@ -110,3 +164,32 @@ class DramaBot(commands.Bot):
             if self._store is not None:
                 await self._store.close()
                 self._store = None
+
+
+class ShardedDramaBot(DramaBot, commands.AutoShardedBot):
+    """dramabot running several shards (``SHARD_COUNT``), or the slice ``SHARD_IDS`` of them."""
+
+    async def launch_shards(self) -> None:
+        if self.shard_count is None:
+            # discord.py would connect to the gateway URL that comes with the recommendation, passing
+            # over DISCORD_GATEWAY_URL (a proxy's, the emulator's): take only the count from Discord.
+            self.shard_count, _, _ = await self.http.get_bot_gateway()
+            from bot.text import t
+
+            log.info("%s", t("host.shards.recommended", shards=t("host.n.shards", count=self.shard_count)))
+        await super().launch_shards()
+
+    async def on_ready(self) -> None:
+        await super().on_ready()
+        from bot.text import t
+
+        holdings = {shard_id: 0 for shard_id in self.shards}
+        for guild in self.guilds:
+            holdings[guild.shard_id] = holdings.get(guild.shard_id, 0) + 1
+        holds = "; ".join(
+            t("host.shards.holds", id=shard_id, servers=t("n.servers", count=servers))
+            for shard_id, servers in sorted(holdings.items())
+        )
+        ids = shard_ranges(holdings)
+        running = t("host.n.shards", count=len(holdings))
+        log.info("%s", t("host.shards.ready", running=running, ids=ids, total=self.shard_count, holds=holds))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +24,10 @@ DEFAULT_CONNECT_TIMEOUT = 120.0
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Three base64url parts separated by dots: the shape of every Discord bot token.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+# Discord's own bound is far higher, but a bot with more than 10,000 shards is not this bot.
+MAX_SHARD_COUNT = 10_000
+# One SHARD_IDS item: an id or an inclusive range of ids. ASCII digits only: int() also reads "٣".
+_SHARD_ITEM = re.compile(r"^([0-9]{1,18})(?:\s*-\s*([0-9]{1,18}))?$")
 
 
 class SettingsError(ValueError):
@@ -99,6 +103,28 @@ _DATABASE_SCHEMES: dict[str, Callable[[str, str], DatabaseUrl]] = {"sqlite": _sq
 
 
 @dataclass(frozen=True, slots=True)
+class Shards:
+    """``SHARD_COUNT`` and ``SHARD_IDS``: how many shards the bot has, and which this process runs.
+
+    ``count`` None is ``auto``: Discord's recommendation, fetched at connect time. ``ids`` None is
+    every shard of the count; otherwise the sorted, distinct ids this process runs.
+    """
+
+    count: int | None
+    ids: tuple[int, ...] | None = None
+
+    @property
+    def runs_shard_zero(self) -> bool:
+        """Whether this process runs shard 0, the one that syncs the application commands."""
+        return self.ids is None or 0 in self.ids
+
+    @property
+    def partial(self) -> bool:
+        """Whether other processes run the rest of the shards."""
+        return self.ids is not None and len(self.ids) != self.count
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     discord_token: str = field(repr=False)
     database_url: DatabaseUrl
@@ -108,6 +134,8 @@ class Settings:
     gateway_url: str
     # Seconds start-up keeps retrying while Discord cannot be reached (DISCORD_CONNECT_TIMEOUT).
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    # None: one unsharded connection (SHARD_COUNT empty).
+    shards: Shards | None = None
 
     @property
     def database_path(self) -> Path:
@@ -117,7 +145,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Read and check every key; raises :class:`SettingsError` for the first bad one."""
-        return cls(
+        settings = cls(
             discord_token=_token(env.get("DISCORD_TOKEN", "")),
             database_url=DatabaseUrl.parse(env.get("DATABASE_URL", "") or DEFAULT_DATABASE_URL),
             dev_guild_id=_guild_id(env.get("DEV_GUILD_ID", "")),
@@ -129,7 +157,10 @@ class Settings:
             connect_timeout=_seconds(
                 "DISCORD_CONNECT_TIMEOUT", env.get("DISCORD_CONNECT_TIMEOUT", ""), DEFAULT_CONNECT_TIMEOUT
             ),
+            shards=_shards(env.get("SHARD_COUNT", ""), env.get("SHARD_IDS", "")),
         )
+        _check_shards_share_the_database(settings)
+        return settings
 
 
 def _token(value: str) -> str:
@@ -179,3 +210,74 @@ def _seconds(key: str, value: str, default: float) -> float:
     if not 1 <= seconds <= 86_400:
         raise SettingsError(key, "seconds", value=value, default=f"{default:g}")
     return seconds
+
+
+def _shards(count_value: str, ids_value: str) -> Shards | None:
+    count_value, ids_value = count_value.strip(), ids_value.strip()
+    if not count_value:
+        if ids_value:
+            raise SettingsError("SHARD_IDS", "shard_ids_without_count", value=ids_value)
+        return None
+    if count_value.lower() == "auto":
+        if ids_value:
+            # Each process would fetch its own recommendation, which changes as the bot grows: two
+            # processes told different counts would run slices that overlap or leave servers out.
+            raise SettingsError("SHARD_IDS", "shard_ids_with_auto", value=ids_value)
+        return Shards(None)
+    if not count_value.isascii() or not count_value.isdigit() or not 1 <= int(count_value) <= MAX_SHARD_COUNT:
+        raise SettingsError("SHARD_COUNT", "shard_count", value=count_value, maximum=MAX_SHARD_COUNT)
+    count = int(count_value)
+    if not ids_value:
+        return Shards(count)
+    return Shards(count, _shard_ids(ids_value, count))
+
+
+def _shard_ids(value: str, count: int) -> tuple[int, ...]:
+    """``0-3``, ``4,5,6,7``, ``0-1,4``: each id of ``range(count)`` at most once."""
+    seen: set[int] = set()
+    for item in value.split(","):
+        match = _SHARD_ITEM.match(item.strip())
+        if match is None:
+            raise SettingsError("SHARD_IDS", "shard_ids_form", item=item.strip(), value=value)
+        first = int(match[1])
+        last = int(match[2]) if match[2] is not None else first
+        if last < first:
+            raise SettingsError("SHARD_IDS", "shard_ids_backwards", item=item.strip(), first=first, last=last)
+        # Checked before the range is walked, so 0-999999999 is refused without counting to it.
+        if last >= count:
+            raise SettingsError("SHARD_IDS", "shard_id_outside", id=last, count=count, highest=count - 1)
+        for shard_id in range(first, last + 1):
+            if shard_id in seen:
+                raise SettingsError("SHARD_IDS", "shard_ids_twice", id=shard_id, value=value)
+            seen.add(shard_id)
+    return tuple(sorted(seen))
+
+
+def shard_ranges(ids: Iterable[int]) -> str:
+    """``0-3,6``: ids written back in SHARD_IDS's own form, runs of ids as ranges."""
+    runs: list[list[int]] = []
+    for shard_id in sorted(ids):
+        if runs and shard_id == runs[-1][1] + 1:
+            runs[-1][1] = shard_id
+        else:
+            runs.append([shard_id, shard_id])
+    return ",".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
+
+
+def _check_shards_share_the_database(settings: Settings) -> None:
+    """Refuse to run part of the shards on SQLite: the other parts would be other processes on one file.
+
+    The store is built for one process: its write lock and group commit are in memory, so another
+    process's writes would meet them only as SQLite's file lock, turning busy moments into "database
+    is locked" refusals. Only what a host configures is refused: a test that builds a
+    :class:`Settings` itself may run one shard on its own file.
+    """
+    shards = settings.shards
+    if shards is not None and shards.partial and settings.database_url.scheme == "sqlite":
+        assert shards.ids is not None and shards.count is not None  # partial implies both
+        raise SettingsError(
+            "SHARD_IDS",
+            "shard_ids_sqlite",
+            value=shard_ranges(shards.ids),
+            count=shards.count,
+        )

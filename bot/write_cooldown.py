@@ -23,6 +23,8 @@ class WriteCooldown:
     """At most ``rate`` writes per ``per`` seconds for each (server, member)."""
 
     def __init__(self, rate: int, per: float) -> None:
+        # Per process, and that is right under sharding too: a server lives on exactly one shard, and
+        # a shard on exactly one process, so this process sees every interaction of its servers.
         self._mapping: commands.CooldownMapping[discord.Interaction] = commands.CooldownMapping(
             commands.Cooldown(rate, per), _member_in_server
         )

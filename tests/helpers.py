@@ -36,6 +36,20 @@ class Server:
     bob: EmuMember
 
 
+def server_on_shard(emulator: DiscordEmulator, name: str, *, shard: int, count: int) -> Server:
+    """A server whose id puts it on ``shard`` of ``count``: Discord routes by ``(id >> 22) % count``."""
+    fresh = emulator.snowflake()
+    timestamp = fresh >> 22
+    timestamp += (shard - timestamp) % count
+    # The low 22 bits (worker, process, increment) keep two servers made in one millisecond apart.
+    guild = emulator.add_guild(name, id=timestamp << 22 | fresh & (1 << 22) - 1)
+    return Server(
+        guild=guild,
+        alice=emulator.add_member(guild, emulator.add_user("alice")),
+        bob=emulator.add_member(guild, emulator.add_user("bob")),
+    )
+
+
 def settings_for(emulator: DiscordEmulator, database: Path, **extra: str) -> Settings:
     return Settings.from_env(
         {
@@ -59,7 +73,13 @@ async def run_bot(
     async with connect_bot(
         DramaBot(settings, catalog=catalog), emulator, token=settings.discord_token
     ) as bot:
-        assert bot.commands_synced
+        # Only the process that runs shard 0 (or the one unsharded connection) syncs the commands.
+        assert bot.commands_synced == bot.syncs_commands
+        if bot.settings.shards is not None:
+            # Every shard, not only the first the emulator saw identify. A deadline against a hang
+            # (discord.py spaces identifies 5 s apart), not a measurement.
+            async with asyncio.timeout(60):
+                await bot.wait_until_ready()
         yield bot
     assert not emulator.internal_errors
 
@@ -118,6 +138,8 @@ def clean_env(**values: str) -> dict[str, str]:
         "DISCORD_API_BASE",
         "DISCORD_GATEWAY_URL",
         "DISCORD_CONNECT_TIMEOUT",
+        "SHARD_COUNT",
+        "SHARD_IDS",
     )
     env = {k: v for k, v in os.environ.items() if k not in keys}
     env.update(values)

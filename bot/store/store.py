@@ -90,6 +90,11 @@ class Store:
         log.info("Closed the database at %s", self.path)
 
     @property
+    def backend(self) -> str:
+        """The database product's name, as /about shows it."""
+        return "SQLite"
+
+    @property
     def writes_idle(self) -> bool:
         """No write is running or queued, so a new one starts at once."""
         return self._writer.idle

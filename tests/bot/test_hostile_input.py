@@ -69,6 +69,7 @@ READS = {
 }
 
 COMMANDS = [
+    "about",
     "comments",
     "episode clear-score",
     "episode set",

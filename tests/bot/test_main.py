@@ -25,6 +25,14 @@ async def test_a_token_in_dot_env_is_read_and_a_bad_key_named(tmp_path: Path) ->
     assert stderr.startswith("dramabot: DATABASE_URL: only SQLite is supported")
 
 
+async def test_part_of_the_shards_on_sqlite_is_refused_in_one_line(tmp_path: Path) -> None:
+    code, stderr = await run_entry(tmp_path, clean_env(DISCORD_TOKEN=TOKEN, SHARD_COUNT="4", SHARD_IDS="2-3"))
+    assert code == 2
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert stderr.startswith("dramabot: SHARD_IDS=2-3 runs only part of SHARD_COUNT=4's shards")
+    assert not (tmp_path / "data").exists()  # refused before the database was touched
+
+
 async def test_a_token_discord_refuses_is_reported_in_one_line(
     emulator: DiscordEmulator, tmp_path: Path
 ) -> None:
@@ -91,3 +99,23 @@ async def test_the_start_up_log_counts_servers_and_says_nothing_about_voice(
     assert "PyNaCl" not in text and "davey" not in text and "voice will NOT be supported" not in text
     # ...but only those are silenced: discord.py's own log still comes through.
     assert "logging in using static token" in text
+
+
+async def test_a_sharded_process_says_which_shards_it_runs_and_what_each_holds(
+    emulator: DiscordEmulator, server: Server, tmp_path: Path
+) -> None:
+    env = clean_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=emulator.api_base,
+        DISCORD_GATEWAY_URL=emulator.gateway_url,
+        SHARD_COUNT="1",
+    )
+    process, log = await start_until_connected(tmp_path, env)
+    result = await emulator.invoke(server.alice, "score episode", number=16)
+    assert "5/5" in result.message.embeds[0]["description"]
+    process.send_signal(signal.SIGTERM)
+    _, rest = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0
+    text = "".join(log) + rest.decode()
+    assert "This process runs 1 shard (0) of 1: shard 0 holds 1 server" in text
+    assert "Traceback" not in text

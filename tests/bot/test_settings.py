@@ -14,6 +14,8 @@ from bot.settings import (
     DatabaseUrl,
     Settings,
     SettingsError,
+    Shards,
+    shard_ranges,
 )
 
 TOKEN = "MTIz.NDU2.Nzg5"
@@ -143,3 +145,100 @@ def test_how_long_to_keep_trying_discord_is_a_number_of_seconds() -> None:
             Settings.from_env({"DISCORD_TOKEN": TOKEN, "DISCORD_CONNECT_TIMEOUT": value})
         assert str(caught.value).startswith(f"DISCORD_CONNECT_TIMEOUT: {value!r} is not a number of seconds")
         assert "120" in str(caught.value)
+
+
+# -- shards ----------------------------------------------------------------------------------------
+
+
+def test_without_shard_count_the_bot_is_one_unsharded_connection() -> None:
+    assert Settings.from_env({"DISCORD_TOKEN": TOKEN}).shards is None
+    assert Settings.from_env({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": "  ", "SHARD_IDS": ""}).shards is None
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "shards"),
+    [
+        ("1", "", Shards(1)),
+        ("4", "", Shards(4)),
+        (" 10000 ", "", Shards(10_000)),
+        ("auto", "", Shards(None)),
+        ("AUTO", "", Shards(None)),
+        # Every shard of the count, in any form, is one process running them all: fine on SQLite.
+        ("4", "0-3", Shards(4, (0, 1, 2, 3))),
+        ("4", "3,2,1,0", Shards(4, (0, 1, 2, 3))),
+        ("4", " 0 - 1 , 2,3 ", Shards(4, (0, 1, 2, 3))),
+        ("1", "0", Shards(1, (0,))),
+    ],
+)
+def test_shard_count_and_ids_forms(count: str, ids: str, shards: Shards) -> None:
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": count, "SHARD_IDS": ids})
+    assert settings.shards == shards
+    assert settings.shards.runs_shard_zero and not settings.shards.partial
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "key", "problem"),
+    [
+        (
+            "two",
+            "",
+            "SHARD_COUNT",
+            "SHARD_COUNT: 'two' is not a number of shards; use a whole number from 1 to 10000",
+        ),
+        ("0", "", "SHARD_COUNT", "'0' is not a number of shards"),
+        ("10001", "", "SHARD_COUNT", "'10001' is not a number of shards"),
+        ("-2", "", "SHARD_COUNT", "'-2' is not a number of shards"),
+        ("2.5", "", "SHARD_COUNT", "'2.5' is not a number of shards"),
+        ("\u0663", "", "SHARD_COUNT", "is not a number of shards"),  # an Arabic-Indic three
+        (
+            "",
+            "0-3",
+            "SHARD_IDS",
+            "SHARD_IDS: '0-3' needs SHARD_COUNT: set SHARD_COUNT to the number of shards",
+        ),
+        ("auto", "0", "SHARD_IDS", "'0' needs a fixed SHARD_COUNT: with SHARD_COUNT=auto"),
+        ("4", "4", "SHARD_IDS", "SHARD_IDS: shard 4 is outside SHARD_COUNT=4; shard ids go from 0 to 3"),
+        ("4", "2-7", "SHARD_IDS", "shard 7 is outside SHARD_COUNT=4"),
+        ("4", "0-999999999999", "SHARD_IDS", "shard 999999999999 is outside SHARD_COUNT=4"),
+        ("4", "0-3,2", "SHARD_IDS", "SHARD_IDS: shard 2 is listed twice in '0-3,2'; list each shard once"),
+        ("4", "1,1", "SHARD_IDS", "shard 1 is listed twice in '1,1'"),
+        ("4", "0-1,1-2", "SHARD_IDS", "shard 1 is listed twice"),
+        ("4", "3-1", "SHARD_IDS", "SHARD_IDS: '3-1' runs backwards; write the lower id first (1-3)"),
+        ("4", "0,,1", "SHARD_IDS", "'' in '0,,1' is not a shard id or range"),
+        ("4", "0-3,", "SHARD_IDS", "'' in '0-3,' is not a shard id or range"),
+        ("4", "0..3", "SHARD_IDS", "'0..3' in '0..3' is not a shard id or range; write ids and ranges"),
+        ("4", "-1", "SHARD_IDS", "'-1' in '-1' is not a shard id or range"),
+        ("4", "0-1-2", "SHARD_IDS", "'0-1-2' in '0-1-2' is not a shard id or range"),
+        ("4", "all", "SHARD_IDS", "like 0-3, 4,5,6,7 or 0-1,4"),
+    ],
+)
+def test_a_bad_shard_setting_names_its_key_and_the_fix(count: str, ids: str, key: str, problem: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": count, "SHARD_IDS": ids})
+    assert caught.value.key == key
+    message = str(caught.value)
+    assert message.startswith(key) and problem in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(("ids", "shown"), [("1", "1"), ("0-1,4", "0-1,4"), ("4,5,6,7", "4-7")])
+def test_part_of_the_shards_on_sqlite_is_refused(ids: str, shown: str) -> None:
+    # Other processes would run the other shards on the same file.
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": "8", "SHARD_IDS": ids})
+    assert caught.value.key == "SHARD_IDS"
+    message = str(caught.value)
+    assert message.startswith(f"SHARD_IDS={shown} runs only part of SHARD_COUNT=8's shards")
+    assert "same SQLite file" in message and "Leave SHARD_IDS empty" in message
+    assert "\n" not in message
+
+
+def test_which_process_syncs_the_commands() -> None:
+    assert Shards(None).runs_shard_zero and Shards(4).runs_shard_zero
+    assert Shards(4, (0, 1)).runs_shard_zero and Shards(4, (0, 1)).partial
+    assert not Shards(4, (2, 3)).runs_shard_zero and Shards(4, (2, 3)).partial
+
+
+def test_shard_ids_are_written_back_as_ranges() -> None:
+    assert shard_ranges([7, 0, 1, 2, 3, 10, 8]) == "0-3,7-8,10"
+    assert shard_ranges([5]) == "5"

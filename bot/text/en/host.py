@@ -16,6 +16,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     # -- counted units ---------------------------------------------------------------------------
     "host.n.seconds": {"one": "{count} second", "other": "{count} seconds"},
     "host.n.minutes": {"one": "{count} minute", "other": "{count} minutes"},
+    "host.n.shards": {"one": "{count} shard", "other": "{count} shards"},
     # -- settings (each is prefixed with its key) ------------------------------------------------
     "host.settings.token_missing": (
         "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/applications, "
@@ -49,6 +50,34 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
         "{value!r} is not a number of seconds between 1 and 86400; use e.g. {default} (the default) "
         "or leave it empty"
     ),
+    "host.settings.shard_count": (
+        "{value!r} is not a number of shards; use a whole number from 1 to {maximum}, auto (Discord's "
+        "recommendation), or leave it empty for one connection without shards"
+    ),
+    "host.settings.shard_ids_without_count": (
+        "{value!r} needs SHARD_COUNT: set SHARD_COUNT to the number of shards across all processes "
+        "(e.g. SHARD_COUNT=8, with SHARD_IDS=0-3 here and 4-7 in the other process), or leave SHARD_IDS empty"
+    ),
+    "host.settings.shard_ids_with_auto": (
+        "{value!r} needs a fixed SHARD_COUNT: with SHARD_COUNT=auto Discord could tell each process a "
+        "different count. Set SHARD_COUNT to a number, or leave SHARD_IDS empty to run every shard here"
+    ),
+    "host.settings.shard_ids_form": (
+        "{item!r} in {value!r} is not a shard id or range; write ids and ranges separated by commas, "
+        "like 0-3, 4,5,6,7 or 0-1,4"
+    ),
+    "host.settings.shard_ids_backwards": "{item!r} runs backwards; write the lower id first ({last}-{first})",
+    "host.settings.shard_id_outside": (
+        "shard {id} is outside SHARD_COUNT={count}; shard ids go from 0 to {highest}"
+    ),
+    "host.settings.shard_ids_twice": (
+        "shard {id} is listed twice in {value!r}; list each shard once (a range includes both ends)"
+    ),
+    "host.settings.shard_ids_sqlite": (
+        "SHARD_IDS={value} runs only part of SHARD_COUNT={count}'s shards, so other processes would run "
+        "the rest on the same SQLite file, which only one process can write safely. Leave SHARD_IDS "
+        "empty to run every shard in this process, or point DATABASE_URL at a server database"
+    ),
     # -- reaching Discord ------------------------------------------------------------------------
     "host.discord.token_refused": (
         "DISCORD_TOKEN was refused by Discord. Reset the token at "
@@ -77,6 +106,12 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "host.discord.cause.other": "{detail}",
     # -- running ---------------------------------------------------------------------------------
     "host.connected": "Connected as {user} to {servers}",
+    "host.shards.ready": "This process runs {running} ({ids}) of {total}: {holds}",
+    "host.shards.holds": "shard {id} holds {servers}",
+    "host.shards.recommended": "Discord recommends {shards} (SHARD_COUNT=auto); running them all",
+    "host.shards.not_syncing": (
+        "Not syncing the application commands: the process that runs shard 0 does that for every shard"
+    ),
     "host.dev_guild_missing": (
         "DEV_GUILD_ID {guild} is not a server this bot is in (Discord answered {status} {reason}), "
         "so no commands were synced there: invite the bot to that server with the applications.commands "
