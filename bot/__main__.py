@@ -66,12 +66,12 @@ def _main(argv: list[str] | None, quiet: _QuietStop) -> int:
     import discord
     from dotenv import find_dotenv, load_dotenv
 
-    from bot import startup
+    from bot import copy_db, startup
     from bot.console import cli as console_cli
     from bot.settings import Settings, SettingsError
 
     parser = argparse.ArgumentParser(prog="dramabot", description="Run the dramabot Discord bot.")
-    subcommands = parser.add_subparsers(dest="subcommand", metavar="{console}")
+    subcommands = parser.add_subparsers(dest="subcommand", metavar="{console,copy-db}")
     console_cli.add_arguments(
         subcommands.add_parser(
             "console",
@@ -79,10 +79,19 @@ def _main(argv: list[str] | None, quiet: _QuietStop) -> int:
             description=console_cli.DESCRIPTION,
         )
     )
+    copy_parser = subcommands.add_parser(
+        "copy-db",
+        help="copy the whole database to another (SQLite or PostgreSQL), verified",
+        description=copy_db.DESCRIPTION,
+    )
+    copy_db.add_arguments(copy_parser)
     args = parser.parse_args(argv)
     # .env beside where the bot is started, like the relative DATABASE_URL; not beside the code.
     load_dotenv(find_dotenv(usecwd=True))
     startup.quiet_voice_warnings()
+    if args.subcommand == "copy-db":
+        quiet.release()
+        return copy_db.main(args)
     if args.subcommand == "console":
         quiet.release()
         return console_cli.main(args, os.environ)

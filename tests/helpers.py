@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.bot import DEFAULT_CATALOG, DramaBot
+from bot.scores import Score
 from bot.settings import Settings
 from bot.showfile import load_catalog
-from bot.store import ShowSpec
+from bot.store import ShowSpec, Store
+from bot.store.models import EpisodeSpec
 from emulator import DiscordEmulator, EmuGuild, EmuMember, connect_bot
 
 # Shaped like a real token (three dot-separated parts) so the settings check accepts it.
@@ -171,3 +173,53 @@ async def start_until_connected(
             assert line, "the bot exited before connecting:\n" + "".join(log)
             log.append(line)
     return process, log
+
+
+# -- a database with everything in it ---------------------------------------------------------
+
+CLUB, FANS = 1001, 1002
+ALICE, BOB, MOD = 11, 12, 13
+THIRD = ShowSpec(
+    title="Third Show", episode_count=4, key="third-show", episodes=(EpisodeSpec(1, "Pilot", Score(7)),)
+)
+
+
+async def store_rate(
+    store: Store, guild: int, show: int, episode: int, user: int, halves: int, comment: str | None
+) -> None:
+    """A rating written straight into the store (store tests; end-to-end tests use ``rate``)."""
+    await store.save_rating(
+        guild_id=guild,
+        show_id=show,
+        episode=episode,
+        user_id=user,
+        author_name=f"member-{user}",
+        score=Score(halves),
+        comment=comment,
+        spoiler=False,
+    )
+
+
+async def a_lived_in_database(path: Path) -> Store:
+    """Two servers with everything a server can hold: own shows, a catalog copy, a hidden catalog
+    show with ratings from before it was hidden, settings, comments and a removal record."""
+    store = await Store.open(path)
+    run_on_id = await store.save_catalog_show(run_on())
+    third_id = await store.save_catalog_show(THIRD)
+    await store_rate(store, CLUB, run_on_id, 16, ALICE, 10, "what an ending")
+    await store_rate(store, CLUB, run_on_id, 16, BOB, 7, None)
+    await store_rate(store, CLUB, third_id, 1, ALICE, 6, "meh")
+    await store.hide_show(CLUB, third_id)  # its rating stays, out of sight
+    moving = await store.create_show(
+        CLUB, ShowSpec(title="Moving", episode_count=20, aliases=("무빙",), verdict=Score(18))
+    )
+    await store_rate(store, CLUB, moving.id, 1, BOB, 9, "superb")
+    await store.set_default_show(CLUB, moving.id)
+    await store.set_curator_role(CLUB, 555)
+    await store_rate(store, FANS, run_on_id, 1, ALICE, 8, "rude comment")
+    await store.remove_comment(
+        guild_id=FANS, show_id=run_on_id, episode=1, author_id=ALICE, moderator_id=MOD, reason="rude"
+    )
+    await store_rate(store, FANS, run_on_id, 2, BOB, 5, "fine")
+    await store.copy_catalog_show(FANS, run_on_id)  # hides Run On there; a copy takes its title
+    return store

@@ -7,6 +7,7 @@ maps rows to the models in ``models.py``; ``migrate.py`` applies ``migrations/``
 """
 
 from bot.store.errors import (
+    CopyMismatch,
     EpisodeNotFound,
     EpisodesHaveCriticScores,
     EpisodesHaveRatings,
@@ -20,6 +21,7 @@ from bot.store.errors import (
     ShowTitleTaken,
     StoreConflict,
     StoreError,
+    TargetNotEmpty,
     WriteUnavailable,
 )
 from bot.store.models import (
@@ -47,6 +49,7 @@ __all__ = [
     "SHOW_FIELDS",
     "UNSET",
     "CommentRemoval",
+    "CopyMismatch",
     "DefaultShow",
     "Episode",
     "EpisodeNotFound",
@@ -73,5 +76,6 @@ __all__ = [
     "StoreConflict",
     "StoreError",
     "Tally",
+    "TargetNotEmpty",
     "WriteUnavailable",
 ]

@@ -122,3 +122,21 @@ class ReadUnavailable(StoreError):
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class TargetNotEmpty(StoreConflict):
+    """A copy was asked to write into a database that already holds rows; nothing was written."""
+
+    def __init__(self, *, rows: int, shows: int, ratings: int) -> None:
+        super().__init__(rows, shows, ratings)
+        self.rows = rows
+        self.shows = shows
+        self.ratings = ratings
+
+
+class CopyMismatch(StoreError):
+    """The target's rows did not match the source's before commit; nothing was written."""
+
+    def __init__(self, differences: list[tuple[int | None, str]]) -> None:
+        super().__init__(differences)
+        self.differences = differences

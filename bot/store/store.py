@@ -12,8 +12,9 @@ from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
 
 from bot.scores import Score
-from bot.store import guild_settings, opening, ratings, rows, shows
+from bot.store import copying, guild_settings, opening, ratings, rows, shows
 from bot.store.errors import (
+    CopyMismatch,
     EpisodeNotFound,
     EpisodesHaveCriticScores,
     EpisodesHaveRatings,
@@ -93,6 +94,44 @@ class Store:
     def backend(self) -> str:
         """The database product's name, as /about shows it."""
         return "SQLite"
+
+    async def copy_into(
+        self, target: Store, *, replace: bool = False, progress: copying.Progress | None = None
+    ) -> copying.CopyReport:
+        """Copy every row of this database into ``target`` (SQLite or PostgreSQL, either way).
+
+        Both sides work in one transaction: the source is read from one snapshot, and the target
+        commits only after its per-server checksums equal the source's (else :class:`CopyMismatch`
+        and nothing is written). :class:`TargetNotEmpty` unless ``target`` is empty or ``replace``.
+        """
+        async with self._writer.transaction() as source, target._writer.transaction() as sink:
+            for statement in copying.SNAPSHOT.get(self.backend, ()):
+                await source.execute(statement)
+            copied = await copying.copy_rows(
+                source,
+                sink,
+                written_order=copying.WRITTEN_ORDER_COLUMN[self.backend],
+                replace=replace,
+                progress=progress,
+            )
+            for statement in copying.AFTER_EXPLICIT_IDS.get(target.backend, ()):
+                await sink.execute(statement)
+            expected = await copying.checksums(source)
+            differences = expected.differences(await copying.checksums(sink))
+            if differences:
+                raise CopyMismatch(differences)
+        return copying.CopyReport(copied, len(expected.servers), expected)
+
+    async def row_count(self) -> int:
+        """How many rows ``copy_into`` copies (episode tallies are rebuilt, not copied)."""
+        async with self._writer.transaction() as tx:
+            copied = [table for table in copying.TABLES if table != "episode_tally"]
+            return sum([await copying.count_rows(tx, table) for table in copied])
+
+    async def checksums(self) -> copying.Checksums:
+        """Per-server row counts and digests of every table (what ``copy-db`` compares)."""
+        async with self._writer.transaction() as tx:
+            return await copying.checksums(tx)
 
     @property
     def writes_idle(self) -> bool:

@@ -17,6 +17,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "host.n.seconds": {"one": "{count} second", "other": "{count} seconds"},
     "host.n.minutes": {"one": "{count} minute", "other": "{count} minutes"},
     "host.n.shards": {"one": "{count} shard", "other": "{count} shards"},
+    "host.n.removals": {"one": "{count} comment removal", "other": "{count} comment removals"},
     # -- settings (each is prefixed with its key) ------------------------------------------------
     "host.settings.token_missing": (
         "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/applications, "
@@ -169,5 +170,25 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     ),
     "host.store.fix.read_only_filesystem": (
         "remount it read-write, or point DATABASE_URL at a writable filesystem"
+    ),
+    # -- dramabot copy-db ---------------------------------------------------------------------------
+    "host.settings.copy_url": "{problem}",
+    "host.copy.same": "--from and --to are the same database ({url}); name two different ones",
+    "host.copy.no_source": "{url} does not exist; --from must name the database to copy",
+    "host.copy.not_empty": (
+        "{url} already holds {shows} and {ratings}; nothing was written. Add --replace to empty it "
+        "and copy over it, or name an empty database"
+    ),
+    "host.copy.mismatch": (
+        "the copy in {url} did not match the source ({count} tables differ, first {table} of {server}); "
+        "nothing was written"
+    ),
+    "host.copy.catalog": "the catalog",
+    "host.copy.server": "server {id}",
+    "host.copy.copying": "Copying",
+    "host.copy.copying_table": "Copying {table}",
+    "host.copy.done": (
+        "Copied {shows}, {episodes}, {ratings} and {removals} of {servers} from {source} to {target}; "
+        "every server's rows match."
     ),
 }
