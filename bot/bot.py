@@ -11,10 +11,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.command_sync import sync_if_changed
+from bot.pages import PageButton
 from bot.settings import Settings
 from bot.showfile import load_catalog
 from bot.store import Store
 from bot.tree import DramaTree
+from bot.ui import Buttons, Question
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ class DramaBot(commands.Bot):
         self.catalog = catalog
         self._store: Store | None = None
         self.commands_synced = False
+        # What each persistent button does; the cogs register their kinds in their setup.
+        self.buttons = Buttons()
 
     @property
     def store(self) -> Store:
@@ -66,6 +70,8 @@ class DramaBot(commands.Bot):
         log.info("Opened the database at %s", self.settings.database_path)
         for spec in load_catalog(self.catalog):
             await self.store.save_catalog_show(spec)
+        # Presses on any message this bot ever sent, before a restart or from another process.
+        self.add_dynamic_items(PageButton, Question)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
@@ -95,6 +101,7 @@ class DramaBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            self.buttons.close()
             await super().close()
         finally:
             if self._store is not None:

@@ -102,4 +102,6 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "ui.previous": "Prev",
     "ui.next": "Next",
     "ui.position": "{page}/{pages}",
+    "ui.question_gone": "This question is no longer open; run the command again. Nothing was changed.",
+    "ui.unknown_button": "That button is not one I can answer any more; run the command again. Nothing was changed.",
 }
