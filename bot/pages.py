@@ -68,11 +68,15 @@ _PREVIOUS, _POSITION, _NEXT = "p", "i", "n"
 class PageButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=(
-        rf"{PREFIX}:page:(?P<kind>[a-z]{{1,12}}):(?P<owner>[0-9]{{1,20}}):(?P<page>[0-9]{{1,5}})"
-        r":(?P<move>[pin])(?P<args>(?::[0-9]{1,20}){0,3})"
+        rf"{PREFIX}:page:(?P<kind>[a-z]{{1,12}}):(?P<owner>[0-9]{{1,20}})"
+        r":(?P<move>[pn]|i(?P<page>[0-9]{1,5}))(?P<args>(?::[0-9]{1,20}){0,3})"
     ),
 ):
-    """Prev, the page position, or Next, for the member who asked only."""
+    """Prev, the page position, or Next, for the member who asked only.
+
+    Prev and Next keep their custom_id from page to page; the page shown is in the position
+    button's (``i3``), read from the message at the press: the message is the state.
+    """
 
     def __init__(
         self,
@@ -90,7 +94,9 @@ class PageButton(
                 label=label,
                 style=discord.ButtonStyle.secondary,
                 disabled=disabled,
-                custom_id=custom_id("page", kind, owner_id, page, move, *args),
+                custom_id=custom_id(
+                    "page", kind, owner_id, f"{move}{page}" if move == _POSITION else move, *args
+                ),
             )
         )
         self.kind = kind
@@ -104,7 +110,9 @@ class PageButton(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PageButton:
         args = tuple(int(part) for part in match["args"].split(":") if part)
-        return cls(match["kind"], int(match["owner"]), int(match["page"]), match["move"], args)
+        move = match["move"][0]
+        page = int(match["page"]) if match["page"] else _shown_page(interaction.message)
+        return cls(match["kind"], int(match["owner"]), page, move, args)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         # discord.py only logs what a dynamic item raises: every error gets its private answer here.
@@ -134,6 +142,17 @@ class PageButton(
             embed=pages.render(index, pages.count),
             view=page_view(self.kind, self.owner_id, self.args, index, pages.count),
         )
+
+
+def _shown_page(message: discord.Message | None) -> int:
+    """The page a message shows, from its position button; the first if it has none."""
+    template = PageButton.__discord_ui_compiled_template__
+    for row in message.components if message is not None else []:
+        for child in getattr(row, "children", []):
+            match = template.fullmatch(getattr(child, "custom_id", None) or "")
+            if match is not None and match["page"]:
+                return int(match["page"])
+    return 0
 
 
 def page_view(kind: str, owner_id: int, args: tuple[int, ...], index: int, count: int) -> SentView | None:

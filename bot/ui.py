@@ -253,11 +253,6 @@ class Question(
             # The question is settled: the buttons go and the error says what happened.
             await update_message(interaction, view=None)
             raise
-        if kind.cancel is None and held is None:
-            # A single action button under a message worth keeping: the outcome is a reply of its own.
-            await update_message(interaction, view=None)
-            await interaction.followup.send(outcome, ephemeral=True)
-            return
         await update_message(interaction, content=outcome, embeds=[], view=None)
 
 
