@@ -149,3 +149,8 @@ async def start_until_connected(
             assert line, "the bot exited before connecting:\n" + "".join(log)
             log.append(line)
     return process, log
+
+
+def button_ids(message: Any) -> dict[str, str]:
+    """The custom_id of each button a member sees on ``message``, by its label."""
+    return {c["label"]: c["custom_id"] for row in message.components for c in row["components"]}
