@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.showfile import load_catalog
 from bot.store import Store
 from bot.tree import DramaTree
-from bot.ui import Buttons, Question
+from bot.ui import Buttons, Question, StaleButton
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class DramaBot(commands.Bot):
         for spec in load_catalog(self.catalog):
             await self.store.save_catalog_show(spec)
         # Presses on any message this bot ever sent, before a restart or from another process.
-        self.add_dynamic_items(PageButton, Question)
+        self.add_dynamic_items(PageButton, Question, StaleButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()

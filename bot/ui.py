@@ -256,6 +256,29 @@ class Question(
         await update_message(interaction, content=outcome, embeds=[], view=None)
 
 
+class StaleButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"(?!{PREFIX}:)[\s\S]{{1,{MAX_CUSTOM_ID}}}",
+):
+    """Any custom_id this bot does not make any more: a button sent by an older version.
+
+    Every button the bot sends now matches one of the templates above, so nothing else is
+    waiting for this press; without an answer the member would see "This interaction failed".
+    """
+
+    def __init__(self, custom_id: str) -> None:
+        super().__init__(discord.ui.Button(custom_id=custom_id))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> StaleButton:
+        return cls(match.group(0))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await send_error(interaction, t("ui.unknown_button"))
+
+
 def question_view(
     kind: str,
     owner_id: int,

@@ -94,7 +94,6 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "episode.outside": "**{title}** has episodes 1–{last}; there is no episode {number}.",
     "score.refused": "{value} isn't a score you can give: use {low} to {high} in half steps, like {example}.",
     # -- buttons ---------------------------------------------------------------------------------
-    "ui.not_yours": "Only the member who asked can use these buttons.",
     "ui.pages_not_yours": "Only the member who asked can turn these pages. Run the command yourself to browse.",
     "ui.confirm_not_yours": "Only the admin who asked can answer this.",
     "ui.confirm": "Confirm",
