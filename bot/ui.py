@@ -103,7 +103,6 @@ class QuestionKind:
     confirm: Answer | None = None
     cancel: Answer | None = None
     gone: str = "ui.question_gone"
-    confirm_label: str = "ui.confirm"
     not_yours: str = "ui.confirm_not_yours"
 
 
@@ -117,6 +116,7 @@ class Buttons:
     pagers: dict[str, PageLoader] = field(default_factory=dict)
     questions: dict[str, QuestionKind] = field(default_factory=dict)
     held: dict[int, Held] = field(default_factory=dict)
+    _expiring: set[asyncio.Task[None]] = field(default_factory=set)
 
     def add_pager(self, kind: str, load: PageLoader) -> None:
         self.pagers[kind] = load
@@ -141,17 +141,14 @@ class Buttons:
         held = self.held.pop(ref, None)
         if held is not None and held.message is not None:
             task = asyncio.get_running_loop().create_task(_show_expired(held))
-            _running.add(task)
-            task.add_done_callback(_running.discard)
+            self._expiring.add(task)
+            task.add_done_callback(self._expiring.discard)
 
     def close(self) -> None:
         for held in self.held.values():
             if held.timer is not None:
                 held.timer.cancel()
         self.held.clear()
-
-
-_running: set[asyncio.Task[None]] = set()
 
 
 async def _show_expired(held: Held) -> None:
@@ -215,11 +212,12 @@ class Question(
     async def _answer(self, interaction: discord.Interaction) -> None:
         registry = buttons_of(interaction)
         kind = registry.questions.get(self.kind)
-        if kind is None:
-            await update_message(interaction, content=t("ui.question_gone"), embeds=[], view=None)
-            return
         if interaction.user.id != self.owner_id:
-            await send_error(interaction, t(kind.not_yours))
+            await send_error(interaction, t(kind.not_yours if kind else "ui.confirm_not_yours"))
+            return
+        if kind is None:
+            # A kind of question this version no longer asks.
+            await update_message(interaction, content=t("ui.question_gone"), embeds=[], view=None)
             return
         held: Held | None = None
         if kind.confirm is None:
@@ -230,6 +228,7 @@ class Question(
                 return
         rights = held.rights if held is not None else kind.rights
         if rights is not None and await rights(interaction) is False:
+            await send_error(interaction, t("error.check_failed"))
             return
         if self.answer == "no":
             if held is not None:

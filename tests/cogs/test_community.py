@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.bot import DramaBot
+from bot.scores import Score
 from emulator import DiscordEmulator
 from tests.helpers import (
     Server,
@@ -326,3 +327,28 @@ async def test_a_page_turn_shows_the_comments_as_they_are_now(
     assert page["footer"]["text"] == "1 comment from this server, newest first · page 1/1"
     assert page["description"].startswith("**fan5**")
     assert shown.message.components == []
+
+
+async def test_my_ratings_turn_pages_for_me_alone(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    # Eleven ratings, written straight to the store: /rate allows five writes per ten seconds.
+    (run_on,) = await drama.store.visible_shows(server.guild.id)
+    for episode in range(1, 12):
+        await drama.store.save_rating(
+            guild_id=server.guild.id,
+            show_id=run_on.id,
+            episode=episode,
+            user_id=server.alice.id,
+            author_name="alice",
+            score=Score.parse(4, maximum=5),
+            comment=None,
+            spoiler=False,
+        )
+    mine = await emulator.invoke(server.alice, "myratings", show="Run On")
+    first = only_embed(mine)["description"]
+    assert mine.message.ephemeral and first.count("Ep ") == 10
+    await emulator.click(server.alice, mine.message, button_ids(mine.message)["Next"])
+    second = mine.message.embeds[0]["description"]
+    assert second.count("Ep ") == 1 and second not in first
+    assert "2/2" in button_ids(mine.message)
