@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.bot import DramaBot
 from emulator import DiscordEmulator
 from tests.helpers import TOKEN, Server, only_embed, private_reply, run_bot, settings_for
 
@@ -59,7 +60,7 @@ def test_lines_become_pages_that_never_split_an_entry_and_respect_both_limits() 
 
 
 async def test_a_button_an_older_version_sent_gets_an_answer_not_a_failure(
-    drama: object, emulator: DiscordEmulator, server: Server
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
 ) -> None:
     # Before buttons were persistent, discord.py gave each one a random custom_id held in memory.
     row = {
