@@ -14,10 +14,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.command_sync import sync_if_changed
+from bot.pages import PageButton
 from bot.settings import Settings, shard_ranges
 from bot.showfile import load_catalog
 from bot.store import Store
 from bot.tree import DramaTree
+from bot.ui import Buttons, Question, StaleButton
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,8 @@ class DramaBot(commands.Bot):
     def shard_of(self, guild_id: int) -> int:
         """The shard a server's events come through (Discord's rule: ``(guild_id >> 22) % count``)."""
         return (guild_id >> 22) % (self.shard_count or 1)
+        # What each persistent button does; the cogs register their kinds in their setup.
+        self.buttons: Buttons = Buttons()
 
     @property
     def store(self) -> Store:
@@ -118,6 +122,8 @@ class DramaBot(commands.Bot):
         log.info("Opened the database at %s", self.settings.database_path)
         for spec in load_catalog(self.catalog):
             await self.store.save_catalog_show(spec)
+        # Presses on any message this bot ever sent, before a restart or from another process.
+        self.add_dynamic_items(PageButton, Question, StaleButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.syncs_commands:
@@ -159,6 +165,7 @@ class DramaBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            self.buttons.close()
             await super().close()
         finally:
             if self._store is not None:

@@ -9,10 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.context import DramaInteraction, guild_id
+from bot.errors import NothingYet
 from bot.markdown import escape
-from bot.pages import Pager, chunk
+from bot.pages import Pages, chunk, expect_args, send_pages
 from bot.present import COLOUR_ADMIN
-from bot.replies import send_private
 from bot.scores import format_average
 from bot.store import Store
 from bot.store.models import CRITIC_MAX, VERDICT_MAX
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.bot import DramaBot
 
 SHOWS_PER_PAGE = 10
+PAGER = "shows"
 
 
 class Browse(commands.Cog):
@@ -33,11 +34,15 @@ class Browse(commands.Cog):
     @app_commands.command(name="shows", description="The shows this server follows")
     @app_commands.guild_only()
     async def shows(self, interaction: DramaInteraction) -> None:
+        await send_pages(interaction, PAGER, (), await self.pages(interaction, ()))
+
+    async def pages(self, interaction: discord.Interaction, args: tuple[int, ...]) -> Pages:
+        """The list as it is now: read for the command, and again for every page turn."""
+        expect_args(args, 0)
         guild = guild_id(interaction)
         overviews = await self.store.show_overviews(guild)
         if not overviews:
-            await send_private(interaction, t("show.none_yet"))
-            return
+            raise NothingYet("show.none_yet")
         settings = await self.store.guild_settings(guild)
         lines = []
         for overview in overviews:
@@ -63,8 +68,10 @@ class Browse(commands.Cog):
             embed.set_footer(text=t("n.shows", count=len(lines)))
             return embed
 
-        await Pager.send(interaction, len(pages), render)
+        return Pages(len(pages), render)
 
 
 async def setup(bot: DramaBot) -> None:
-    await bot.add_cog(Browse(bot.store))
+    browse = Browse(bot.store)
+    await bot.add_cog(browse)
+    bot.buttons.add_pager(PAGER, browse.pages)

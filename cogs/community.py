@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.context import DramaInteraction, guild_id
-from bot.errors import BadValue
+from bot.errors import BadValue, NothingYet, UserFacingError
 from bot.markdown import escape, shorten, spoiler
 from bot.options import (
     MEMBER,
@@ -21,7 +21,7 @@ from bot.options import (
     parse_score,
     show_or_default,
 )
-from bot.pages import Pager, chunk
+from bot.pages import Pages, chunk, expect_args, send_pages
 from bot.present import COLOUR_COMMUNITY, members_line, when
 from bot.replies import in_time, send_private
 from bot.scores import Score
@@ -43,6 +43,9 @@ MAX_COMMENTS_SHOWN = 500
 _PAGE_CHARS = 3900
 # The store keeps display names of up to 100 characters (Discord's are shorter).
 _MAX_AUTHOR = 100
+
+COMMENTS_PAGER = "comments"
+MINE_PAGER = "mine"
 
 CommentText = app_commands.Range[str, 1, MAX_COMMENT]
 
@@ -246,27 +249,52 @@ class Community(commands.Cog):
     async def comments(
         self, interaction: DramaInteraction, episode: EpisodeNumber, show: ShowOption | None = None
     ) -> None:
-        guild = guild_id(interaction)
         chosen = await self._show(interaction, show, episode)
-        found = await self.store.comments(guild, chosen.id, episode, limit=MAX_COMMENTS_SHOWN, offset=0)
+        pages = await self._comment_pages(interaction, chosen, episode)
+        await send_pages(interaction, COMMENTS_PAGER, (chosen.id, episode), pages)
+
+    async def comment_pages(self, interaction: discord.Interaction, args: tuple[int, ...]) -> Pages:
+        """The comments as they are now, for a page turn: the show is looked up again by id."""
+        show_id, episode = expect_args(args, 2)
+        show = await self.store.visible_show(guild_id(interaction), show_id)
+        if show is None:
+            raise UserFacingError("error.show_gone")
+        check_episode(show, episode)
+        return await self._comment_pages(interaction, show, episode)
+
+    async def _comment_pages(self, interaction: discord.Interaction, show: Show, episode: int) -> Pages:
+        guild = guild_id(interaction)
+        found = await self.store.comments(guild, show.id, episode, limit=MAX_COMMENTS_SHOWN, offset=0)
         if not found:
-            await send_private(interaction, t("comments.none", title=escape(chosen.title), episode=episode))
-            return
-        total = await self.store.comment_count(guild, chosen.id, episode)
-        pages = CommentPages(chosen, episode, found, total)
-        await Pager.send(interaction, len(pages.pages), pages.render)
+            raise NothingYet("comments.none", title=escape(show.title), episode=episode)
+        total = await self.store.comment_count(guild, show.id, episode)
+        pages = CommentPages(show, episode, found, total)
+        return Pages(len(pages.pages), pages.render)
 
     @app_commands.command(name="myratings", description="Your own ratings and comments in this server")
     @app_commands.guild_only()
     @app_commands.describe(show="Only this show (all shows when left out)")
     async def myratings(self, interaction: DramaInteraction, show: ShowOption | None = None) -> None:
+        pages = await self._my_pages(interaction, show)
+        await send_pages(interaction, MINE_PAGER, (show.id if show else 0,), pages, ephemeral=True)
+
+    async def my_pages(self, interaction: discord.Interaction, args: tuple[int, ...]) -> Pages:
+        """The member's ratings as they are now, for a page turn (show id 0: every show)."""
+        (show_id,) = expect_args(args, 1)
+        show = None
+        if show_id:
+            show = await self.store.visible_show(guild_id(interaction), show_id)
+            if show is None:
+                raise UserFacingError("error.show_gone")
+        return await self._my_pages(interaction, show)
+
+    async def _my_pages(self, interaction: discord.Interaction, show: Show | None) -> Pages:
         mine = await self.store.member_ratings(
             guild_id(interaction), interaction.user.id, show.id if show else None
         )
         if not mine:
             key = "myratings.none_for_show" if show else "myratings.none"
-            await send_private(interaction, t(key, title=escape(show.title) if show else ""))
-            return
+            raise NothingYet(key, title=escape(show.title) if show else "")
         lines = []
         for item in mine:
             rating = item.rating
@@ -288,7 +316,7 @@ class Community(commands.Cog):
             embed.set_footer(text=t("myratings.footer", count=len(mine)))
             return embed
 
-        await Pager.send(interaction, len(pages), render, ephemeral=True)
+        return Pages(len(pages), render)
 
     @app_commands.command(name="unrate", description="Delete your rating and comment for an episode")
     @app_commands.guild_only()
@@ -339,4 +367,7 @@ class Community(commands.Cog):
 
 
 async def setup(bot: DramaBot) -> None:
-    await bot.add_cog(Community(bot.store))
+    community = Community(bot.store)
+    await bot.add_cog(community)
+    bot.buttons.add_pager(COMMENTS_PAGER, community.comment_pages)
+    bot.buttons.add_pager(MINE_PAGER, community.my_pages)

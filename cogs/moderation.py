@@ -10,10 +10,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.context import DramaInteraction, guild_id
-from bot.errors import BadValue, NotAllowed
+from bot.errors import BadValue, NotAllowed, NothingYet
 from bot.markdown import escape, shorten
 from bot.options import EpisodeNumber, ShowOption, check_episode, one_line, show_or_default
-from bot.pages import Pager, chunk
+from bot.pages import Pages, chunk, expect_args, send_pages
 from bot.present import COLOUR_ADMIN, when
 from bot.replies import in_time, send_private
 from bot.store import Store
@@ -28,6 +28,14 @@ Reason = app_commands.Range[str, 1, 200]
 REMOVALS_PER_PAGE = 10
 # The log reads the newest removals; the footer counts every one.
 MAX_REMOVALS_SHOWN = 500
+PAGER = "modlog"
+
+
+def require_moderator(interaction: discord.Interaction) -> None:
+    """Manage Messages, as the member holds it now: at the command and at every page turn."""
+    guild_id(interaction)
+    if not interaction.permissions.manage_messages:
+        raise NotAllowed("moderate.not_allowed")
 
 
 @app_commands.guild_only()
@@ -43,9 +51,7 @@ class Moderation(
         self.store = store
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        guild_id(interaction)
-        if not interaction.permissions.manage_messages:
-            raise NotAllowed("moderate.not_allowed")
+        require_moderator(interaction)
         return True
 
     @app_commands.command(name="remove-comment", description="Remove a member's comment on an episode")
@@ -99,11 +105,16 @@ class Moderation(
 
     @app_commands.command(name="log", description="The comment removals in this server, newest first")
     async def log_(self, interaction: DramaInteraction) -> None:
+        await send_pages(interaction, PAGER, (), await self.log_pages(interaction, ()), ephemeral=True)
+
+    async def log_pages(self, interaction: discord.Interaction, args: tuple[int, ...]) -> Pages:
+        """The log as it is now, for the command and for every page turn (rights checked again)."""
+        expect_args(args, 0)
+        require_moderator(interaction)
         guild = guild_id(interaction)
         removals = await self.store.comment_removals(guild, limit=MAX_REMOVALS_SHOWN)
         if not removals:
-            await send_private(interaction, t("moderate.log_empty"))
-            return
+            raise NothingYet("moderate.log_empty")
         total = await self.store.comment_removal_count(guild)
         titles = await self.store.show_titles(removal.show_id for removal in removals)
         lines = []
@@ -132,8 +143,10 @@ class Moderation(
             embed.set_footer(text=t("moderate.log_footer", count=total, page=index + 1, pages=count))
             return embed
 
-        await Pager.send(interaction, len(pages), render, ephemeral=True)
+        return Pages(len(pages), render)
 
 
 async def setup(bot: DramaBot) -> None:
-    await bot.add_cog(Moderation(bot.store))
+    moderation = Moderation(bot.store)
+    await bot.add_cog(moderation)
+    bot.buttons.add_pager(PAGER, moderation.log_pages)

@@ -9,10 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.context import DramaInteraction, guild_id
-from bot.errors import NothingYet
+from bot.errors import NothingYet, UserFacingError
 from bot.markdown import escape, spoiler
 from bot.options import EpisodeNumber, ShowOption, check_episode, show_or_default
-from bot.pages import Pager, chunk
+from bot.pages import Pages, chunk, expect_args, send_pages
 from bot.present import (
     COLOUR_SCORES,
     critic_average,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bot.bot import DramaBot
 
 _TIE_NAMES = 5
+PAGER = "scores"
 
 
 def _extremes(scored: list[Episode], *, best: bool) -> str:
@@ -120,14 +121,24 @@ class ScoreGroup(
     )
     @app_commands.describe(show="The show (defaults to this server's show)")
     async def show(self, interaction: DramaInteraction, show: ShowOption | None = None) -> None:
-        guild = guild_id(interaction)
-        chosen = await show_or_default(self.store, guild, show)
-        episodes = await self.store.episodes(chosen.id)
-        tallies = await self.store.show_tallies(guild, chosen.id)
+        chosen = await show_or_default(self.store, guild_id(interaction), show)
+        await send_pages(interaction, PAGER, (chosen.id,), await self._pages(interaction, chosen))
+
+    async def pages(self, interaction: discord.Interaction, args: tuple[int, ...]) -> Pages:
+        """The scores as they are now, for a page turn: the show is looked up again by id."""
+        (show_id,) = expect_args(args, 1)
+        show = await self.store.visible_show(guild_id(interaction), show_id)
+        if show is None:
+            raise UserFacingError("error.show_gone")
+        return await self._pages(interaction, show)
+
+    async def _pages(self, interaction: discord.Interaction, show: Show) -> Pages:
+        episodes = await self.store.episodes(show.id)
+        tallies = await self.store.show_tallies(guild_id(interaction), show.id)
         if all(episode.critic_score is None for episode in episodes) and not tallies:
-            raise NothingYet("score.no_scores_yet", title=escape(chosen.title))
-        pages = ScorePages(chosen, episodes, tallies)
-        await Pager.send(interaction, len(pages.pages), pages.render)
+            raise NothingYet("score.no_scores_yet", title=escape(show.title))
+        pages = ScorePages(show, episodes, tallies)
+        return Pages(len(pages.pages), pages.render)
 
 
 class Critic(commands.Cog):
@@ -198,5 +209,7 @@ class Critic(commands.Cog):
 
 
 async def setup(bot: DramaBot) -> None:
-    await bot.add_cog(ScoreGroup(bot.store))
+    scores = ScoreGroup(bot.store)
+    await bot.add_cog(scores)
+    bot.buttons.add_pager(PAGER, scores.pages)
     await bot.add_cog(Critic(bot.store))

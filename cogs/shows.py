@@ -34,7 +34,7 @@ from bot.showfile import (
 from bot.store import EpisodesHaveCriticScores, Show, ShowFootprint, ShowSpec, ShowTitleTaken, Store
 from bot.store.models import VERDICT_MAX
 from bot.text import t
-from bot.ui import Confirm, Form, OwnedView
+from bot.ui import Form, QuestionKind, hold_question, question_view
 
 if TYPE_CHECKING:
     from bot.bot import DramaBot
@@ -66,6 +66,10 @@ _FIELD_LABELS = {
 }
 # Long text fields are only said to change; short ones show before and after.
 _LONG_FIELDS = {"summary", "verdict_text"}
+
+# Kinds of question this cog asks (in each button's custom_id). Removal, copy and make-default
+# carry the show id and work after a restart; shortening and import hold their state in memory.
+ASK_REMOVE, ASK_COPY, ASK_DEFAULT, ASK_SHORTEN, ASK_IMPORT = "remove", "copy", "default", "shorten", "import"
 
 
 def own_show(show: Show) -> Show:
@@ -222,29 +226,6 @@ class SummaryForm(Form):
         )
 
 
-class MakeDefault(OwnedView):
-    """Offered after a server's second show is added: one press makes the new show the default."""
-
-    def __init__(self, store: Store, show: Show, owner_id: int) -> None:
-        super().__init__(owner_id, rights=lambda interaction: require_show_admin(interaction, store))
-        self.store = store
-        self.show = show
-        self.make_default.label = shorten(t("show.make_default_button", title=show.title), 80)
-
-    @discord.ui.button(label="Make default", style=discord.ButtonStyle.primary)
-    async def make_default(
-        self, interaction: discord.Interaction, button: discord.ui.Button[MakeDefault]
-    ) -> None:
-        self.disable_all()
-        self.stop()
-        await in_time(
-            interaction, self.store.set_default_show(guild_id(interaction), self.show.id), update=True
-        )
-        await send_private(interaction, t("show.default_set", title=escape(self.show.title)))
-        if self.message is not None:
-            await self.show_expired()
-
-
 class HiddenShowTransformer(app_commands.Transformer):
     """A catalog show this server has hidden, for /show unhide."""
 
@@ -297,6 +278,62 @@ class ShowAdmin(
     def _rights(self, interaction: discord.Interaction) -> Any:
         return require_show_admin(interaction, self.store)
 
+    def questions(self) -> dict[str, QuestionKind]:
+        """What this cog's Confirm, Cancel and Make-default buttons do, whichever process gets the press."""
+        rights = self._rights
+        return {
+            ASK_REMOVE: QuestionKind(rights=rights, confirm=self._remove, cancel=self._keep),
+            ASK_COPY: QuestionKind(rights=rights, confirm=self._copy, cancel=self._keep_catalog),
+            ASK_DEFAULT: QuestionKind(rights=rights, confirm=self._make_default),
+            ASK_SHORTEN: QuestionKind(gone="show.shorten_gone"),
+            ASK_IMPORT: QuestionKind(gone="import.gone"),
+        }
+
+    async def _visible(self, interaction: discord.Interaction, show_id: int) -> Show:
+        # Looked up again at the press: the show may have gone since the question was asked.
+        show = await self.store.visible_show(guild_id(interaction), show_id)
+        if show is None:
+            raise UserFacingError("error.show_gone")
+        return show
+
+    async def _remove(self, interaction: discord.Interaction, show_id: int) -> str:
+        guild = guild_id(interaction)
+        show = own_show(await self._visible(interaction, show_id))
+        gone = await self.store.delete_show(guild, show.id)
+        log.info("Guild %s removed show %s (%s ratings)", guild, show.id, gone.ratings)
+        return t(
+            "show.removed",
+            title=escape(show.title),
+            ratings=t("n.ratings", count=gone.ratings),
+            comments=t("n.comments", count=gone.comments),
+        )
+
+    async def _keep(self, interaction: discord.Interaction, show_id: int) -> str:
+        show = await self.store.visible_show(guild_id(interaction), show_id)
+        if show is None:
+            return t("show.remove_cancelled_gone")
+        return t("show.remove_cancelled", title=escape(show.title))
+
+    async def _copy(self, interaction: discord.Interaction, show_id: int) -> str:
+        guild = guild_id(interaction)
+        show = await self._visible(interaction, show_id)
+        if not show.is_catalog:
+            raise UserFacingError("show.already_own", title=escape(show.title))
+        copied = await self.store.copy_catalog_show(guild, show.id)
+        log.info("Guild %s copied catalog show %s as %s", guild, show.id, copied.id)
+        return t("show.copied", title=escape(copied.title))
+
+    async def _keep_catalog(self, interaction: discord.Interaction, show_id: int) -> str:
+        show = await self.store.visible_show(guild_id(interaction), show_id)
+        if show is None:
+            return t("show.copy_cancelled_gone")
+        return t("show.copy_cancelled", title=escape(show.title))
+
+    async def _make_default(self, interaction: discord.Interaction, show_id: int) -> str:
+        show = await self._visible(interaction, show_id)
+        await self.store.set_default_show(guild_id(interaction), show.id)
+        return t("show.default_set", title=escape(show.title))
+
     @app_commands.command(name="add", description="Add a show to this server")
     @app_commands.describe(
         title="The show's title (unique in this server, per season)",
@@ -335,10 +372,15 @@ class ShowAdmin(
         view = None
         if default.show is None and default.visible > 1:
             lines.append(t("show.now_several", count=default.visible))
-            view = MakeDefault(self.store, created, interaction.user.id)
+            view = question_view(
+                ASK_DEFAULT,
+                interaction.user.id,
+                created.id,
+                confirm_label=shorten(t("show.make_default_button", title=created.title), 80),
+                style=discord.ButtonStyle.primary,
+                cancel=False,
+            )
         await send_private(interaction, "\n".join(lines), **({"view": view} if view else {}))
-        if view is not None:
-            view.message = await interaction.original_response()
 
     @app_commands.command(
         name="edit", description="Change a show's details; only the options you give change"
@@ -415,8 +457,9 @@ class ShowAdmin(
             updated = await self.store.update_show(guild, show.id, drop_critic_scores=True, **changes_)
             return t("show.updated", title=escape(updated.title), facts=describe_show(updated))
 
-        view = Confirm(
-            interaction.user.id,
+        view, held = hold_question(
+            interaction,
+            ASK_SHORTEN,
             shorten_show,
             rights=self._rights,
             cancelled=t("show.shorten_cancelled", title=title),
@@ -434,7 +477,7 @@ class ShowAdmin(
             ),
             view=view,
         )
-        view.message = await interaction.original_response()
+        held.message = await interaction.original_response()
 
     @app_commands.command(
         name="verdict", description="Set a show's verdict out of 10 (text in a form if left out)"
@@ -482,11 +525,6 @@ class ShowAdmin(
         becomes_default = default.show is not None and default.show.id == show.id
         title = escape(show.title)
 
-        async def copy_it(_: discord.Interaction) -> str:
-            copied = await self.store.copy_catalog_show(guild, show.id)
-            log.info("Guild %s copied catalog show %s as %s", guild, show.id, copied.id)
-            return t("show.copied", title=escape(copied.title))
-
         question = [
             t("show.copy_question", title=title),
             t(
@@ -497,15 +535,8 @@ class ShowAdmin(
         ]
         if becomes_default:
             question.append(t("show.copy_default"))
-        view = Confirm(
-            interaction.user.id,
-            copy_it,
-            rights=self._rights,
-            cancelled=t("show.copy_cancelled", title=title),
-            expired=t("show.copy_expired", title=title),
-        )
+        view = question_view(ASK_COPY, interaction.user.id, show.id)
         await send_private(interaction, "\n".join(question), view=view)
-        view.message = await interaction.original_response()
 
     @app_commands.command(name="hide", description="Hide a catalog show this server does not follow")
     @app_commands.describe(show="The catalog show to hide (its ratings here are kept)")
@@ -541,23 +572,7 @@ class ShowAdmin(
         footprint = await self.store.show_footprint(guild, show.id)
         title = escape(show.title)
 
-        async def remove_it(_: discord.Interaction) -> str:
-            gone = await self.store.delete_show(guild, show.id)
-            log.info("Guild %s removed show %s (%s ratings)", guild, show.id, gone.ratings)
-            return t(
-                "show.removed",
-                title=title,
-                ratings=t("n.ratings", count=gone.ratings),
-                comments=t("n.comments", count=gone.comments),
-            )
-
-        view = Confirm(
-            interaction.user.id,
-            remove_it,
-            rights=self._rights,
-            cancelled=t("show.remove_cancelled", title=title),
-            expired=t("show.remove_expired", title=title),
-        )
+        view = question_view(ASK_REMOVE, interaction.user.id, show.id)
         await send_private(
             interaction,
             t(
@@ -569,7 +584,6 @@ class ShowAdmin(
             ),
             view=view,
         )
-        view.message = await interaction.original_response()
 
     @app_commands.command(
         name="default", description="The show commands use when the show option is left out"
@@ -643,15 +657,16 @@ class ShowAdmin(
             log.info("Guild %s imported %s into show %s", guild, file.filename, saved.id)
             return t(key, title=escape(saved.title), facts=describe_show(saved))
 
-        view = Confirm(
-            interaction.user.id,
+        view, held = hold_question(
+            interaction,
+            ASK_IMPORT,
             write,
             rights=self._rights,
             cancelled=t("import.cancelled"),
             expired=t("import.expired"),
         )
         embed = preview_embed(merged, existing, diff, lost)
-        view.message = await interaction.followup.send(
+        held.message = await interaction.followup.send(
             t("import.preview_of", filename=filename), embed=embed, view=view, ephemeral=True, wait=True
         )
 
@@ -669,4 +684,7 @@ class ShowAdmin(
 
 
 async def setup(bot: DramaBot) -> None:
-    await bot.add_cog(ShowAdmin(bot.store))
+    admin = ShowAdmin(bot.store)
+    await bot.add_cog(admin)
+    for kind, question in admin.questions().items():
+        bot.buttons.add_question(kind, question)

@@ -223,3 +223,8 @@ async def a_lived_in_database(path: Path) -> Store:
     await store_rate(store, FANS, run_on_id, 2, BOB, 5, "fine")
     await store.copy_catalog_show(FANS, run_on_id)  # hides Run On there; a copy takes its title
     return store
+
+
+def button_ids(message: Any) -> dict[str, str]:
+    """The custom_id of each button a member sees on ``message``, by its label."""
+    return {c["label"]: c["custom_id"] for row in message.components for c in row["components"]}

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 BOT_WORK_TASKS = (
     "CommandTree-invoker",
     "discord-ui-view-dispatch-",
+    "discord-ui-dynamic-item-",
     "discord-ui-view-timeout-",
     "discord-ui-modal-dispatch-",
     "discord.py: ",

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.bot import DramaBot
 from emulator import DiscordEmulator
-from tests.helpers import TOKEN, only_embed, run_bot, settings_for
+from tests.helpers import TOKEN, Server, only_embed, private_reply, run_bot, settings_for
 
 EPISODES = [{"number": n, "score": (n % 11) / 2} for n in range(1, 301)]
 
@@ -56,3 +57,23 @@ def test_lines_become_pages_that_never_split_an_entry_and_respect_both_limits() 
     assert all(len(page) <= 2000 for page in sized) and sum(page.count("x" * 900) for page in sized) == 10
     assert chunk([]) == [""]
     assert chunk(["y" * 5000], max_chars=100) == ["y" * 99 + "…"]
+
+
+async def test_a_button_an_older_version_sent_gets_an_answer_not_a_failure(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    # Before buttons were persistent, discord.py gave each one a random custom_id held in memory.
+    row = {
+        "type": 1,
+        "components": [{"type": 2, "style": 2, "label": "Next", "custom_id": "9f86d081884c7d65"}],
+    }
+    old = emulator.create_message(
+        channel_id=server.guild.default_channel.id,
+        guild=server.guild,
+        body={"embeds": [{"title": "Run On · Episode 16 · Comments"}], "components": [row]},
+        files=[],
+    )
+    press = await emulator.click(server.alice, old, "9f86d081884c7d65")
+    assert private_reply(press) == (
+        "That button is not one I can answer any more; run the command again. Nothing was changed."
+    )

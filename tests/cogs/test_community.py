@@ -10,8 +10,18 @@ from typing import Any
 import pytest
 
 from bot.bot import DramaBot
+from bot.scores import Score
 from emulator import DiscordEmulator
-from tests.helpers import Server, only_embed, private_reply, rate, snapshot
+from tests.helpers import (
+    Server,
+    button_ids,
+    only_embed,
+    private_reply,
+    rate,
+    run_bot,
+    settings_for,
+    snapshot,
+)
 
 
 async def score_line(emulator: DiscordEmulator, who: Any, episode: int) -> str:
@@ -266,3 +276,79 @@ async def test_a_server_command_sent_from_a_dm_is_answered_and_changes_nothing(
         result = await emulator.invoke(server.alice, command, validate=False, in_channel=dm, **options)
         assert private_reply(result) == "This command only works inside a server."
     assert snapshot(database) == before
+
+
+async def test_comment_pages_turn_after_the_bot_restarts_and_only_for_whoever_asked(
+    emulator: DiscordEmulator, server: Server, database: Path
+) -> None:
+    settings = settings_for(emulator, database)
+    async with run_bot(emulator, settings):
+        for n in range(7):
+            fan = emulator.add_member(server.guild, emulator.add_user(f"fan{n}"))
+            await rate(emulator, fan, 16, 4, comment=f"Comment number {n}")
+        shown = await emulator.invoke(server.alice, "comments", episode=16)
+        assert only_embed(shown)["footer"]["text"].endswith("page 1/2")
+    # The bot restarts while the page is on screen: its memory of the message is gone.
+    async with run_bot(emulator, settings):
+        message = shown.message
+        refused = await emulator.click(server.bob, message, button_ids(message)["Next"])
+        assert private_reply(refused) == (
+            "Only the member who asked can turn these pages. Run the command yourself to browse."
+        )
+        assert message.embeds[0]["footer"]["text"].endswith("page 1/2")
+
+        await emulator.click(server.alice, message, button_ids(message)["Next"])
+        second = message.embeds[0]
+        assert second["footer"]["text"] == "7 comments from this server, newest first · page 2/2"
+        assert [e.splitlines()[0].split(" · ")[0] for e in second["description"].split("\n\n")] == [
+            "**fan1**",
+            "**fan0**",
+        ]
+        buttons = {c["label"]: c for row in message.components for c in row["components"]}
+        assert buttons["Next"]["disabled"] and not buttons["Prev"]["disabled"]
+        assert "2/2" in buttons
+
+        await emulator.click(server.alice, message, button_ids(message)["Prev"])
+        assert message.embeds[0]["footer"]["text"].endswith("page 1/2")
+
+
+async def test_a_page_turn_shows_the_comments_as_they_are_now(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    fans = [emulator.add_member(server.guild, emulator.add_user(f"fan{n}")) for n in range(6)]
+    for n, fan in enumerate(fans):
+        await rate(emulator, fan, 16, 4, comment=f"Comment number {n}")
+    shown = await emulator.invoke(server.alice, "comments", episode=16)
+    # Five comments go while the list is open: what is left fits on one page.
+    for fan in fans[:5]:
+        await emulator.invoke(fan, "uncomment", episode=16)
+    await emulator.click(server.alice, shown.message, button_ids(shown.message)["Next"])
+    page = shown.message.embeds[0]
+    assert page["footer"]["text"] == "1 comment from this server, newest first · page 1/1"
+    assert page["description"].startswith("**fan5**")
+    assert shown.message.components == []
+
+
+async def test_my_ratings_turn_pages_for_me_alone(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    # Eleven ratings, written straight to the store: /rate allows five writes per ten seconds.
+    (run_on,) = await drama.store.visible_shows(server.guild.id)
+    for episode in range(1, 12):
+        await drama.store.save_rating(
+            guild_id=server.guild.id,
+            show_id=run_on.id,
+            episode=episode,
+            user_id=server.alice.id,
+            author_name="alice",
+            score=Score.parse(4, maximum=5),
+            comment=None,
+            spoiler=False,
+        )
+    mine = await emulator.invoke(server.alice, "myratings", show="Run On")
+    first = only_embed(mine)["description"]
+    assert mine.message.ephemeral and first.count("Ep ") == 10
+    await emulator.click(server.alice, mine.message, button_ids(mine.message)["Next"])
+    second = mine.message.embeds[0]["description"]
+    assert second.count("Ep ") == 1 and second not in first
+    assert "2/2" in button_ids(mine.message)

@@ -9,7 +9,7 @@ import pytest
 
 from bot.bot import DramaBot
 from emulator import ClientRejected, DiscordEmulator
-from tests.helpers import Server, only_embed, private_reply, rate, snapshot
+from tests.helpers import Server, button_ids, only_embed, private_reply, rate, run_bot, settings_for, snapshot
 
 MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value
 
@@ -81,3 +81,27 @@ async def test_the_moderation_log_pages_whole_entries_and_says_when_each_removal
     await emulator.click(moderator, result.message, buttons["Next"]["custom_id"])
     second = result.message.embeds[0]
     assert second["description"].startswith("#2 · ") and second["description"].count("\n#") == 1
+
+
+async def test_the_log_turns_pages_after_a_restart_only_while_the_moderator_keeps_the_right(
+    emulator: DiscordEmulator, server: Server, database: Path
+) -> None:
+    settings = settings_for(emulator, database)
+    moderator = emulator.add_member(server.guild, emulator.add_user("mod"), permissions=MANAGE_MESSAGES)
+    async with run_bot(emulator, settings):
+        for n in range(12):
+            member = emulator.add_member(server.guild, emulator.add_user(f"m{n}"))
+            await rate(emulator, member, 3, 4, comment="spam")
+            await emulator.invoke(moderator, "moderate remove-comment", member=member.user, episode=3)
+        shown = await emulator.invoke(moderator, "moderate log")
+        assert only_embed(shown)["footer"]["text"].endswith("page 1/2")
+    async with run_bot(emulator, settings):
+        # The server takes Manage Messages away while the log is still open.
+        emulator.set_permissions(moderator, 0)
+        refused = await emulator.click(moderator, shown.message, button_ids(shown.message)["Next"])
+        assert private_reply(refused) == "You need the Manage Messages permission to moderate comments."
+        assert shown.message.embeds[0]["footer"]["text"].endswith("page 1/2")
+
+        emulator.set_permissions(moderator, MANAGE_MESSAGES)
+        await emulator.click(moderator, shown.message, button_ids(shown.message)["Next"])
+        assert shown.message.embeds[0]["footer"]["text"] == "12 removals in all, newest first · page 2/2"

@@ -11,7 +11,16 @@ import pytest
 
 from bot.bot import DramaBot
 from emulator import DiscordEmulator
-from tests.helpers import Server, fields, only_embed, private_reply, run_bot, settings_for, snapshot
+from tests.helpers import (
+    Server,
+    button_ids,
+    fields,
+    only_embed,
+    private_reply,
+    run_bot,
+    settings_for,
+    snapshot,
+)
 
 # -- what a member asks for ------------------------------------------------------------
 
@@ -224,3 +233,26 @@ async def test_a_long_show_pages_with_buttons_only_the_asker_can_press(
         assert second["footer"]["text"].endswith("page 2/2")
         shown = first["description"].count("\n") + second["description"].count("\n") + 2
         assert shown == 300
+
+
+async def test_a_long_shows_pages_turn_after_the_bot_restarts(
+    emulator: DiscordEmulator, server: Server, database: Path, write_catalog: Callable[..., Path]
+) -> None:
+    episodes = [{"number": n, "score": (n % 11) / 2} for n in range(1, 301)]
+    catalog = write_catalog(
+        {"key": "long", "title": "Long Saga", "episode_count": 300, "episodes": episodes}, with_run_on=False
+    )
+    settings = settings_for(emulator, database)
+    async with run_bot(emulator, settings, catalog=catalog):
+        result = await emulator.invoke(server.alice, "score show")
+        first = only_embed(result)
+        assert first["footer"]["text"].endswith("page 1/2")
+    async with run_bot(emulator, settings, catalog=catalog):
+        message = result.message
+        refused = await emulator.click(server.bob, message, button_ids(message)["Next"])
+        assert "Only the member who asked" in private_reply(refused)
+        await emulator.click(server.alice, message, button_ids(message)["Next"])
+        second = message.embeds[0]
+        assert second["footer"]["text"].endswith("page 2/2")
+        assert second["description"].splitlines()[-1].startswith("`Ep 300`")
+        assert fields(second) == fields(first)

@@ -12,7 +12,7 @@ import pytest
 
 from bot.bot import DramaBot
 from emulator import ClientRejected, DiscordEmulator, EmuFile, EmuMember
-from tests.helpers import Server, fields, only_embed, private_reply, rate, snapshot
+from tests.helpers import Server, fields, only_embed, private_reply, rate, run_bot, settings_for, snapshot
 
 MANAGE_SERVER = discord.Permissions(manage_guild=True).value
 REVIEWS = Path(__file__).resolve().parent.parent / "fixtures" / "reviews"
@@ -491,3 +491,73 @@ async def test_a_confirm_button_checks_the_pressers_rights_when_pressed(
         "Only members with Manage Server or this server's curator role can manage shows."
     )
     assert snapshot(database) == before
+
+
+async def test_an_import_preview_confirmed_after_a_restart_has_expired_and_writes_nothing(
+    emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    settings = settings_for(emulator, database)
+    async with run_bot(emulator, settings):
+        preview = await import_file(emulator, admin, "moving.txt", MOVING_PAGE.encode())
+        assert preview.message.embeds[0]["title"] == "Import preview: Moving"
+    before = snapshot(database)
+    # The parsed file lived in the old process's memory only.
+    async with run_bot(emulator, settings):
+        press = await emulator.click(admin, preview.message, buttons(preview.message)["Confirm"]["custom_id"])
+        assert (
+            private_reply(press) == "This preview has expired; run `/show import` again. Nothing was written."
+        )
+        assert preview.message.components == [] and preview.message.embeds == []
+        assert snapshot(database) == before
+        reply = private_reply(await emulator.invoke(server.alice, "score show", show="Moving"))
+        assert reply.startswith("I don't know a show called")
+
+
+async def test_a_removal_confirmed_after_a_restart_deletes_the_show_if_the_admin_still_may(
+    emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    settings = settings_for(emulator, database)
+    curators = emulator.add_role(server.guild, "Curators")
+    cora = emulator.add_member(server.guild, emulator.add_user("cora"), roles=[curators])
+    async with run_bot(emulator, settings):
+        await emulator.invoke(admin, "settings curator-role", role=curators)
+        emulator.set_command_permission(server.guild, "show", curators, True)
+        await emulator.invoke(cora, "show add", title="Moving", episodes=20)
+        await rate(emulator, server.alice, 1, 5, show="Moving", comment="great")
+        cora_asks = await emulator.invoke(cora, "show remove", show="Moving")
+        admin_asks = await emulator.invoke(admin, "show remove", show="Moving")
+    async with run_bot(emulator, settings):
+        # Cora lost the curator role while the bot was down: her Confirm is refused.
+        emulator.remove_role(cora, curators)
+        before = snapshot(database)
+        press = await emulator.click(
+            cora, cora_asks.message, buttons(cora_asks.message)["Confirm"]["custom_id"]
+        )
+        assert [m.content for m in press.messages if m.ephemeral][-1].startswith(
+            "Only members with Manage Server or this server's curator role can manage shows."
+        )
+        assert snapshot(database) == before
+
+        await emulator.click(admin, admin_asks.message, buttons(admin_asks.message)["Confirm"]["custom_id"])
+        assert admin_asks.message.content == "Deleted **Moving** with 1 rating and 1 comment."
+        assert admin_asks.message.components == []
+        reply = private_reply(await emulator.invoke(server.alice, "score episode", number=1, show="Moving"))
+        assert reply.startswith("I don't know a show called")
+
+
+async def test_a_copy_and_a_make_default_button_work_after_a_restart(
+    emulator: DiscordEmulator, server: Server, admin: EmuMember, database: Path
+) -> None:
+    settings = settings_for(emulator, database)
+    async with run_bot(emulator, settings):
+        added = await emulator.invoke(admin, "show add", title="Moving", episodes=20)
+        asked = await emulator.invoke(admin, "show copy", show="Run On")
+    async with run_bot(emulator, settings):
+        press = await emulator.click(
+            admin, added.message, buttons(added.message)["Make “Moving” the default"]["custom_id"]
+        )
+        assert private_reply(press) == "**Moving** is now this server's default show."
+        await emulator.click(admin, asked.message, buttons(asked.message)["Confirm"]["custom_id"])
+        assert asked.message.content.startswith("**Run On** is now this server's own show")
+        reply = private_reply(await emulator.invoke(server.alice, "score episode", number=1))
+        assert reply == "Episode 1 of **Moving** has no critic score yet."

@@ -32,6 +32,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     ),
     "show.shorten_cancelled": "Kept **{title}** as it was; nothing was changed.",
     "show.shorten_expired": "No answer in time: **{title}** was kept as it was.",
+    "show.shorten_gone": "This question has expired; run `/show edit` again. Nothing was changed.",
     "show.verdict_set": "Verdict for **{title}** set to **{verdict}**.",
     "show.summary_saved": "Summary for {where} saved.",
     "show.summary_cleared": "Summary for {where} cleared.",
@@ -47,7 +48,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
         "The catalog version is hidden here (`/show unhide` brings it back beside a renamed copy)."
     ),
     "show.copy_cancelled": "Nothing was copied; **{title}** stays the catalog's.",
-    "show.copy_expired": "No answer in time: nothing was copied.",
+    "show.copy_cancelled_gone": "Nothing was copied.",
     "show.hide_own": "**{title}** belongs to this server: use `/show remove` to delete it.",
     "show.hidden": {
         "one": "Hid **{title}** in this server: members no longer see it or rate it. Its {count} member rating here is kept and comes back with `/show unhide`.",
@@ -60,7 +61,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     ),
     "show.removed": "Deleted **{title}** with {ratings} and {comments}.",
     "show.remove_cancelled": "Kept **{title}**; nothing was deleted.",
-    "show.remove_expired": "No answer in time: **{title}** was kept.",
+    "show.remove_cancelled_gone": "Nothing was deleted.",
     "show.exported": "**{title}** as a show file; `/show import` reads it back.",
     # -- /show import ----------------------------------------------------------------------------
     "import.too_big": "The file is {size_count} KiB; the limit is {limit_count} KiB. Nothing was imported.",
@@ -108,6 +109,7 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "import.imported": "Imported **{title}** ({facts}).",
     "import.cancelled": "Import cancelled; nothing was written.",
     "import.expired": "No answer in time: the import was cancelled and nothing was written.",
+    "import.gone": "This preview has expired; run `/show import` again. Nothing was written.",
     "import.field.title": "Title",
     "import.field.original_title": "Original title",
     "import.field.aliases": "Aliases",

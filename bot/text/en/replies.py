@@ -94,7 +94,6 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "episode.outside": "**{title}** has episodes 1–{last}; there is no episode {number}.",
     "score.refused": "{value} isn't a score you can give: use {low} to {high} in half steps, like {example}.",
     # -- buttons ---------------------------------------------------------------------------------
-    "ui.not_yours": "Only the member who asked can use these buttons.",
     "ui.pages_not_yours": "Only the member who asked can turn these pages. Run the command yourself to browse.",
     "ui.confirm_not_yours": "Only the admin who asked can answer this.",
     "ui.confirm": "Confirm",
@@ -102,4 +101,6 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "ui.previous": "Prev",
     "ui.next": "Next",
     "ui.position": "{page}/{pages}",
+    "ui.question_gone": "This question is no longer open; run the command again. Nothing was changed.",
+    "ui.unknown_button": "That button is not one I can answer any more; run the command again. Nothing was changed.",
 }
