@@ -87,6 +87,8 @@ class DramaBot(commands.Bot):
         self.commands_synced = False
         # time.monotonic() at the first READY from the gateway (any shard's); None before.
         self._ready_at: float | None = None
+        # What each persistent button does; the cogs register their kinds in their setup.
+        self.buttons = Buttons()
 
     @property
     def syncs_commands(self) -> bool:
@@ -108,8 +110,6 @@ class DramaBot(commands.Bot):
     def shard_of(self, guild_id: int) -> int:
         """The shard a server's events come through (Discord's rule: ``(guild_id >> 22) % count``)."""
         return (guild_id >> 22) % (self.shard_count or 1)
-        # What each persistent button does; the cogs register their kinds in their setup.
-        self.buttons: Buttons = Buttons()
 
     @property
     def store(self) -> Store:

@@ -228,3 +228,56 @@ async def a_lived_in_database(path: Path) -> Store:
 def button_ids(message: Any) -> dict[str, str]:
     """The custom_id of each button a member sees on ``message``, by its label."""
     return {c["label"]: c["custom_id"] for row in message.components for c in row["components"]}
+
+
+# -- bot processes -------------------------------------------------------------------------------
+
+
+class BotProcess:
+    """``python -m bot`` as a host runs it: its own process, its log read as it is written."""
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.cwd, self.env = cwd, env
+        self.log: list[str] = []
+        self.process: asyncio.subprocess.Process | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def start(self, *, until: str = "Connected as", within: float = 60) -> BotProcess:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=self.cwd, env=self.env, stderr=asyncio.subprocess.PIPE
+        )
+        connected = asyncio.Event()
+        first = len(self.log)
+
+        async def read(stream: asyncio.StreamReader) -> None:
+            # Read to the end, or a chatty bot would block on a full pipe.
+            while line := (await stream.readline()).decode():
+                self.log.append(line)
+                if until in line:
+                    connected.set()
+            connected.set()
+
+        assert self.process.stderr is not None
+        self._reader = asyncio.create_task(read(self.process.stderr))
+        async with asyncio.timeout(within):
+            await connected.wait()
+        assert any(until in line for line in self.log[first:]), "the bot exited:\n" + "".join(self.log)
+        return self
+
+    async def kill(self) -> None:
+        """SIGKILL: no clean-up of any kind, as when a host loses power."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+        if self._reader is not None:
+            await self._reader
+
+    async def stop(self) -> int:
+        if self.process is None:
+            return 0
+        if self.process.returncode is None:
+            self.process.terminate()
+        code = await asyncio.wait_for(self.process.wait(), 30)
+        if self._reader is not None:
+            await self._reader
+        return code
