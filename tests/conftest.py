@@ -15,6 +15,9 @@ import pytest
 from bot.bot import DramaBot
 from emulator import DiscordEmulator
 from tests.helpers import TOKEN, Server, catalog_document, run_bot, settings_for
+from tests.postgresql import postgresql_server, postgresql_url
+
+__all__ = ["postgresql_server", "postgresql_url"]  # fixtures of the PostgreSQL plugin, for every test
 
 
 @pytest.fixture

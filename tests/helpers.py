@@ -20,7 +20,7 @@ from typing import Any
 from bot.bot import DEFAULT_CATALOG, DramaBot
 from bot.settings import Settings
 from bot.showfile import load_catalog
-from bot.store import ShowSpec
+from bot.store import ShowSpec, Store
 from emulator import DiscordEmulator, EmuGuild, EmuMember, connect_bot
 
 # Shaped like a real token (three dot-separated parts) so the settings check accepts it.
@@ -149,3 +149,27 @@ async def start_until_connected(
             assert line, "the bot exited before connecting:\n" + "".join(log)
             log.append(line)
     return process, log
+
+
+async def query(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a raw SELECT on the store's own database, SQLite or PostgreSQL (``?`` parameters)."""
+    async with store.transaction() as tx:
+        return [tuple(row) for row in await tx.all(sql, params)]
+
+
+async def store_snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the store's database, each table's rows sorted (either engine)."""
+    if store.backend == "PostgreSQL":
+        tables = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+    else:
+        tables = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1"
+    return {
+        table: sorted(await query(store, f"SELECT * FROM {table}"), key=repr)  # noqa: S608
+        for (table,) in await query(store, tables)
+    }
+
+
+async def execute(store: Store, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> None:
+    """One raw statement in a transaction of its own, like a maintenance script (``?`` or ``:name``)."""
+    async with store.transaction() as tx:
+        await tx.execute(sql, params)

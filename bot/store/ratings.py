@@ -90,7 +90,7 @@ async def member_ratings(db: Reader, guild_id: int, user_id: int, show_id: int |
         f"SELECT {rows.RATING_COLUMNS}, s.title AS show_title "  # noqa: S608 - a constant column list
         "FROM rating AS r JOIN show AS s ON s.id = r.show_id "
         "WHERE r.guild_id = :guild_id AND r.user_id = :user_id "
-        "AND (:show_id IS NULL OR r.show_id = :show_id) "
+        "AND (CAST(:show_id AS BIGINT) IS NULL OR r.show_id = :show_id) "
         "ORDER BY s.title_key, s.season, s.id, r.episode",
         {"guild_id": guild_id, "user_id": user_id, "show_id": show_id},
     )

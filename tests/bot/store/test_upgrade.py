@@ -18,6 +18,9 @@ from bot.store.opening import StoreOpenError
 from bot.store.reader import SQLiteReader
 from bot.store.writer import Writer
 
+# upgrades of old SQLite files.
+pytestmark = pytest.mark.sqlite_only
+
 SHOW_TABLES = ("show", "show_alias", "episode")
 
 
