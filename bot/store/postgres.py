@@ -110,10 +110,17 @@ def translate(sql: str) -> tuple[str, tuple[int | str, ...]]:
 
 def _arguments(params: Params, order: tuple[int | str, ...]) -> list[object]:
     if isinstance(params, Mapping):
-        return [params[key] for key in order if isinstance(key, str)]
-    if len(params) != len(order):
-        raise ValueError(f"the statement takes {len(order)} parameters, {len(params)} given")
-    return list(params)
+        values = [params[key] for key in order if isinstance(key, str)]
+    else:
+        if len(params) != len(order):
+            raise ValueError(f"the statement takes {len(order)} parameters, {len(params)} given")
+        values = list(params)
+    # asyncpg would quietly truncate 5.5 to 5 for an INTEGER column, where SQLite's schema refuses
+    # it; every number the store writes is a whole one (scores are half points), so refuse here.
+    for value in values:
+        if isinstance(value, float):
+            raise TypeError(f"{value!r}: the store writes whole numbers only (scores are half points)")
+    return values
 
 
 def _prepared(sql: str, params: Params) -> tuple[str, list[object]]:
