@@ -142,19 +142,27 @@ class PostgresReader(Reader):
         self._where = where
 
     async def one(self, sql: str, params: Params = ()) -> Row | None:
-        query, arguments = _prepared(sql, params)
-        try:
-            row: Row | None = await self._pool.fetchrow(query, *arguments)
-        except Exception as exc:
-            raise _read_fault(exc) from exc
-        return row
+        found: Row | None = await self._run("fetchrow", sql, params)
+        return found
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]:
+        return list(await self._run("fetch", sql, params))
+
+    async def _run(self, method: str, sql: str, params: Params) -> Any:
         query, arguments = _prepared(sql, params)
         try:
-            return list(await self._pool.fetch(query, *arguments))
+            connection = await self._pool.acquire(timeout=COMMAND_TIMEOUT)
         except Exception as exc:
             raise _read_fault(exc) from exc
+        try:
+            return await getattr(connection, method)(query, *arguments)
+        except Exception as exc:
+            fault = _read_fault(exc)
+            if fault is not exc:
+                connection.terminate()  # possibly half-dead: the pool opens a fresh one instead
+            raise fault from exc
+        finally:
+            await self._pool.release(connection)
 
     @contextlib.contextmanager
     def plans(self) -> Iterator[dict[str, list[str]]]:
@@ -244,6 +252,11 @@ class PostgresWriter:
                         await self._rollback(transaction)
                         raise
                     await transaction.commit()
+            except WriteUnavailable:
+                # The connection may be half-dead (killed by the server, cut off): never hand it
+                # out again; the pool opens a fresh one in its place.
+                connection.terminate()
+                raise
             finally:
                 await self._pool.release(connection)
         finally:

@@ -73,9 +73,16 @@ def _postgresql_outage(exc: BaseException) -> Outage | None:
     # asyncpg's own errors for a connection that went away carry no SQLSTATE; only look when
     # asyncpg is loaded, so a SQLite bot never imports it.
     asyncpg = sys.modules.get("asyncpg")
-    if asyncpg is not None and isinstance(exc, asyncpg.InterfaceError):
-        if isinstance(exc, asyncpg.ConnectionDoesNotExistError) or "connection" in str(exc).lower():
-            return Outage.IO
+    if asyncpg is None:
+        return None
+    if isinstance(exc, asyncpg.ConnectionDoesNotExistError):
+        return Outage.IO
+    # A connection the server killed mid-statement can leave asyncpg's protocol in a state it
+    # reports as an internal error ("cannot switch to state …"); the connection is unusable.
+    if isinstance(exc, asyncpg.InternalClientError):
+        return Outage.IO
+    if isinstance(exc, asyncpg.InterfaceError) and "connection" in str(exc).lower():
+        return Outage.IO
     return None
 
 

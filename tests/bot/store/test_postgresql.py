@@ -15,7 +15,7 @@ import pytest
 
 from bot.scores import Score
 from bot.settings import DatabaseUrl
-from bot.store import Outage, Store, WriteUnavailable
+from bot.store import Outage, ReadUnavailable, Store, WriteUnavailable
 from bot.store.migrate import migrations
 from bot.store.opening import StoreOpenError
 from bot.store.postgres import translate
@@ -176,3 +176,42 @@ def test_placeholders_are_translated_once_and_leave_text_casts_and_comments_alon
         ("b", "c"),
     )
     assert translate(named) is translate(named)  # translated once per statement
+
+
+async def test_connections_killed_by_the_server_become_outages_and_the_pool_recovers(
+    postgresql_url: str,
+) -> None:
+    store = await Store.open_url(DatabaseUrl.parse(postgresql_url), pool_size=3)
+    try:
+        show_id = await store.save_catalog_show(run_on())
+        await asyncio.gather(*(rate(store, show_id, user_id) for user_id in range(1, 4)))  # fill the pool
+        admin = await asyncpg.connect(postgresql_url)
+        try:
+            # What an administrator's pg_terminate_backend, or a server restart, does to the bot.
+            killed = await admin.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name = 'dramabot'"
+            )
+        finally:
+            await admin.close()
+        assert killed >= 1
+        # A write on a killed connection is "nothing was saved", never a raw driver error; asyncpg
+        # may also notice first and reconnect, and then the write simply works.
+        for _ in range(3):
+            try:
+                assert await store.visible_show(GUILD, show_id) is not None
+            except ReadUnavailable:
+                pass  # that read met a killed connection: the member is told to try again
+        saved = 0
+        for user_id in range(10, 16):
+            try:
+                await rate(store, show_id, user_id)
+            except WriteUnavailable as refused:
+                assert refused.outage is Outage.IO
+            else:
+                saved += 1
+        assert saved >= 1  # the pool replaced its dead connections
+        tally = await store.episode_tally(GUILD, show_id, 1)
+        assert tally.ratings == 3 + saved  # exactly the confirmed ratings, none half-written
+    finally:
+        await store.close()
