@@ -20,7 +20,7 @@ from bot.store.migrate import migrations
 from bot.store.opening import StoreOpenError
 from bot.store.postgres import translate
 from bot.store.writer import outage_of
-from tests.helpers import run_on
+from tests.helpers import query, run_on
 
 GUILD = 1001
 ALICE = 501
@@ -213,5 +213,27 @@ async def test_connections_killed_by_the_server_become_outages_and_the_pool_reco
         assert saved >= 1  # the pool replaced its dead connections
         tally = await store.episode_tally(GUILD, show_id, 1)
         assert tally.ratings == 3 + saved  # exactly the confirmed ratings, none half-written
+    finally:
+        await store.close()
+
+
+async def test_commits_are_synchronous_and_the_pool_keeps_to_its_size(postgresql_url: str) -> None:
+    store = await Store.open_url(DatabaseUrl.parse(postgresql_url), pool_size=2)
+    try:
+        async with store.transaction() as tx:
+            row = await tx.one("SHOW synchronous_commit")
+        assert row is not None and row[0] == "on"
+        show_id = await store.save_catalog_show(run_on())
+        await asyncio.gather(
+            *(rate(store, show_id, user_id) for user_id in range(1, 21)),
+            *(store.visible_shows(GUILD) for _ in range(20)),
+        )
+        [(connections,)] = await query(
+            store,
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = 'dramabot'",
+        )
+        assert 1 <= connections <= 2
+        assert (await store.episode_tally(GUILD, show_id, 1)).ratings == 20
     finally:
         await store.close()

@@ -13,6 +13,8 @@ from bot.store.migrate import migrations
 from bot.store.opening import StoreOpenError
 from tests.helpers import execute, query, run_on
 
+GUILD = 1001
+
 
 async def test_a_fresh_database_reaches_the_latest_version_on_either_engine(store: Store) -> None:
     assert len(migrations("postgresql")) == len(migrations())  # the same schema versions
@@ -172,3 +174,32 @@ async def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
             await db.execute("UPDATE episode SET critic_halves = 0 WHERE show_id = ?", (show_id,))
             raise RuntimeError("interrupted")
     assert str((await store.episode(show_id, 16)).critic_score) == "5"  # type: ignore[union-attr]
+
+
+async def test_lists_come_in_the_same_order_on_either_engine(store: Store) -> None:
+    """Titles sort by code point, as SQLite's binary collation does, whatever the server's locale."""
+    titles = ["Zebra", "apple", "Ápple", "éclair", "런 온", "Run", "run 2", "_under", "10 Days", "9 Days"]
+    for number, title in enumerate(titles, start=1):
+        await store.create_show(GUILD, ShowSpec(title=title, episode_count=1, season=1 + number % 2))
+    expected = sorted(titles, key=lambda title: title.casefold())
+    assert [s.title for s in await store.visible_shows(GUILD)] == expected
+    assert [o.show.title for o in await store.show_overviews(GUILD)] == expected
+
+
+async def test_discord_snowflakes_keep_every_digit(store: Store) -> None:
+    guild, member, role = 1_234_567_890_123_456_789, 987_654_321_098_765_432, 2**63 - 1
+    show_id = await store.save_catalog_show(run_on())
+    await store.save_rating(
+        guild_id=guild,
+        show_id=show_id,
+        episode=3,
+        user_id=member,
+        author_name="Snow",
+        score=Score(9),
+        comment=None,
+        spoiler=False,
+    )
+    rating = await store.rating(guild, show_id, 3, member)
+    assert rating is not None and (rating.guild_id, rating.user_id) == (guild, member)
+    assert (await store.set_curator_role(guild, role)).curator_role_id == role
+    assert (await store.guild_settings(guild)).curator_role_id == role
