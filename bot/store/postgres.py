@@ -206,6 +206,11 @@ class PostgresTransaction(Transaction):
         if batch:
             await self._connection.executemany(query, batch)
 
+    async def serialise(self, key: str) -> None:
+        # A transaction-level advisory lock on the key's 64-bit hash: released at COMMIT or
+        # ROLLBACK. A collision only makes two unrelated writes take turns.
+        await self._connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+
 
 class PostgresWriter:
     """Write transactions on the pool; storage faults become :class:`WriteUnavailable`, logged once."""

@@ -523,7 +523,9 @@ class Store:
         key = (guild_id, show_id, episode, user_id)
 
         async def write(tx: Transaction) -> RatingChange:
-            # Read inside the transaction: no other write can land between this and the upsert.
+            # Read inside the transaction: no other write of this rating can land between this and
+            # the upsert (SQLite writes one at a time; PostgreSQL waits for the member's other write).
+            await tx.serialise(f"rating {guild_id} {show_id} {episode} {user_id}")
             previous = await ratings.fetch(tx, key)
             current = await ratings.upsert(
                 tx,

@@ -133,6 +133,10 @@ class Transaction(abc.ABC):
     @abc.abstractmethod
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
 
+    @abc.abstractmethod
+    async def serialise(self, key: str) -> None:
+        """Wait until no other transaction holding ``key`` runs, for the rest of this one."""
+
 
 class SQLiteTransaction(Transaction):
     """A transaction on the writer's aiosqlite connection."""
@@ -147,6 +151,9 @@ class SQLiteTransaction(Transaction):
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]:
         return list(await self._connection.execute_fetchall(sql, params))
+
+    async def serialise(self, key: str) -> None:
+        """Nothing to wait for: SQLite's writer runs one transaction at a time."""
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns how many rows it changed."""

@@ -303,6 +303,20 @@ async def test_insert_or_replace_on_the_stores_connection_keeps_the_tally(
     assert await store.episode_tally(GUILD_A, run_on_id, 1) == Tally(1, 9)
 
 
+async def test_a_member_rating_twice_at_once_is_told_of_the_other_rating(
+    store: Store, run_on_id: int
+) -> None:
+    """Two clicks that arrive together: one rating is new, the other replaces it, and says so."""
+    for episode in range(1, 11):
+        first, second = await asyncio.gather(
+            rate(store, run_on_id, episode=episode, halves=4),
+            rate(store, run_on_id, episode=episode, halves=6),
+        )
+        new, replacing = (first, second) if first.previous is None else (second, first)
+        assert new.previous is None and replacing.previous == new.current
+        assert replacing.tally == Tally(1, replacing.current.score.halves)
+
+
 async def test_two_hundred_members_rating_at_once_all_count(store: Store, run_on_id: int) -> None:
     scores = {user: 1 + user % 10 for user in range(1, 201)}
     changes = await asyncio.gather(
