@@ -518,7 +518,8 @@ class Store:
         earlier comment and its spoiler flag stay (a new score without a new comment).
         ``spoiler`` must be False without a comment. The score must be 0.5–5, the comment
         1–1000 characters, and the show visible to the server with that episode; the schema
-        enforces all of it and a violation raises :class:`sqlite3.IntegrityError`.
+        enforces all of it and a violation raises the engine's integrity error
+        (:class:`sqlite3.IntegrityError`, asyncpg's ``IntegrityConstraintViolationError``).
         """
         key = (guild_id, show_id, episode, user_id)
 
