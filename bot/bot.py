@@ -118,8 +118,10 @@ class DramaBot(commands.Bot):
         return self._store
 
     async def setup_hook(self) -> None:
-        self._store = await Store.open(self.settings.database_path)
-        log.info("Opened the database at %s", self.settings.database_path)
+        url = self.settings.database_url
+        self._store = await Store.open_url(url, pool_size=self.settings.database_pool_size)
+        # redacted(): the URL as it may be logged, without the password.
+        log.info("Opened the %s database at %s", self._store.backend, url.redacted())
         for spec in load_catalog(self.catalog):
             await self.store.save_catalog_show(spec)
         # Presses on any message this bot ever sent, before a restart or from another process.

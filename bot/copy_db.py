@@ -95,9 +95,9 @@ def _url(option: str, value: str) -> DatabaseUrl:
 async def _copy(
     source_url: DatabaseUrl, target_url: DatabaseUrl, *, replace: bool, err: TextIO
 ) -> CopyReport:
-    source = await Store.open(source_url.path)
+    source = await Store.open_url(source_url)
     try:
-        target = await Store.open(target_url.path)
+        target = await Store.open_url(target_url)
         try:
             total = await source.row_count()
             with _progress(total, err) as progress:

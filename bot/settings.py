@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from bot.text import t
 
@@ -21,6 +21,13 @@ DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
 # How long start-up keeps retrying while Discord cannot be reached, in seconds.
 DEFAULT_CONNECT_TIMEOUT = 120.0
+# Connections the PostgreSQL pool keeps open (DATABASE_POOL_SIZE); SQLite has one writer.
+DEFAULT_POOL_SIZE = 10
+MAX_POOL_SIZE = 100
+# What a PostgreSQL DATABASE_URL may carry after "?": TLS (handed to asyncpg as its ssl mode) and a
+# unix socket folder for the host. Anything else is refused rather than silently ignored.
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+_PG_OPTIONS = ("sslmode", "host")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Three base64url parts separated by dots: the shape of every Discord bot token.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
@@ -49,8 +56,9 @@ class SettingsError(ValueError):
 class DatabaseUrl:
     """``DATABASE_URL``, checked: which database and where.
 
-    Only SQLite today, where ``path`` is the file. A server database (``postgresql://``) will fill
-    in the network fields; ``redacted()`` is the form that may be logged, never with the password.
+    For SQLite ``path`` is the file. For PostgreSQL (``postgresql://``, or its alias
+    ``postgres://``, both kept as ``postgresql``) ``path`` is the database name and the network
+    fields say where; ``redacted()`` is the form that may be logged, never with the password.
     """
 
     scheme: str  # lower-case, as URL schemes compare case-insensitively (RFC 3986)
@@ -59,6 +67,16 @@ class DatabaseUrl:
     password: str | None = field(default=None, repr=False)
     host: str | None = None
     port: int | None = None
+    sslmode: str | None = None
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.scheme == "postgresql"
+
+    @property
+    def database(self) -> str:
+        """The PostgreSQL database name (for SQLite, the file path)."""
+        return self.path.as_posix()
 
     @classmethod
     def parse(cls, url: str) -> DatabaseUrl:
@@ -77,7 +95,13 @@ class DatabaseUrl:
         if self.password is not None:
             user += ":***"
         port = f":{self.port}" if self.port is not None else ""
-        return f"{self.scheme}://{user}{'@' if user else ''}{self.host}{port}/{self.path.as_posix()}"
+        host = self.host
+        query = ""
+        if host.startswith("/"):  # a unix socket folder goes in the query, as libpq writes it
+            host, query = "", f"?host={host}"
+        if self.sslmode is not None:
+            query += f"{'&' if query else '?'}sslmode={self.sslmode}"
+        return f"{self.scheme}://{user}{'@' if user else ''}{host}{port}/{self.path.as_posix()}{query}"
 
     def __str__(self) -> str:
         return self.redacted()
@@ -98,8 +122,59 @@ def _sqlite_url(scheme: str, rest: str) -> DatabaseUrl:
     return DatabaseUrl(scheme, Path(path))
 
 
-# One parser per scheme: postgresql:// (and its alias postgres://) will be one more entry each.
-_DATABASE_SCHEMES: dict[str, Callable[[str, str], DatabaseUrl]] = {"sqlite": _sqlite_url}
+def _postgresql_url(scheme: str, rest: str) -> DatabaseUrl:
+    """``postgresql://user:password@host:port/dbname[?sslmode=…][&host=/socket/folder]``.
+
+    User, password and database name are percent-decoded (a password with ``@`` or ``/`` is written
+    ``%40``, ``%2F``). No message names the password, nor the URL it came in.
+    """
+    parts = urlsplit("postgresql://" + rest)
+    if parts.fragment:
+        raise SettingsError("DATABASE_URL", "postgresql_fragment")
+    database = unquote(parts.path[1:]) if parts.path.startswith("/") else ""
+    if not database or "/" in database:
+        raise SettingsError("DATABASE_URL", "postgresql_form")
+    host = unquote(parts.hostname or "") or None
+    try:
+        port = parts.port
+    except ValueError:
+        port_text = parts.netloc.rpartition("@")[2].rpartition(":")[2]
+        raise SettingsError("DATABASE_URL", "postgresql_port", port=port_text) from None
+    if port == 0:
+        raise SettingsError("DATABASE_URL", "postgresql_port", port="0")
+    sslmode: str | None = None
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name == "sslmode":
+            if value not in SSL_MODES:
+                raise SettingsError(
+                    "DATABASE_URL", "postgresql_sslmode", value=value, modes=", ".join(SSL_MODES)
+                )
+            sslmode = value
+        elif name == "host" and value.startswith("/"):
+            host = value
+        else:
+            raise SettingsError(
+                "DATABASE_URL", "postgresql_option", option=name, options=", ".join(_PG_OPTIONS)
+            )
+    if host is None:
+        raise SettingsError("DATABASE_URL", "postgresql_form")
+    return DatabaseUrl(
+        "postgresql",
+        Path(database),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        host=host,
+        port=port or 5432,
+        sslmode=sslmode,
+    )
+
+
+# One parser per scheme; postgres:// is libpq's alias of postgresql://.
+_DATABASE_SCHEMES: dict[str, Callable[[str, str], DatabaseUrl]] = {
+    "sqlite": _sqlite_url,
+    "postgresql": _postgresql_url,
+    "postgres": _postgresql_url,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +211,12 @@ class Settings:
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     # None: one unsharded connection (SHARD_COUNT empty).
     shards: Shards | None = None
+    # Connections in the PostgreSQL pool (DATABASE_POOL_SIZE); ignored for SQLite.
+    database_pool_size: int = DEFAULT_POOL_SIZE
 
     @property
     def database_path(self) -> Path:
-        """The SQLite file the store opens."""
+        """The SQLite file the store opens (for PostgreSQL, the database name)."""
         return self.database_url.path
 
     @classmethod
@@ -158,6 +235,7 @@ class Settings:
                 "DISCORD_CONNECT_TIMEOUT", env.get("DISCORD_CONNECT_TIMEOUT", ""), DEFAULT_CONNECT_TIMEOUT
             ),
             shards=_shards(env.get("SHARD_COUNT", ""), env.get("SHARD_IDS", "")),
+            database_pool_size=_pool_size(env.get("DATABASE_POOL_SIZE", "")),
         )
         _check_shards_share_the_database(settings)
         return settings
@@ -281,3 +359,14 @@ def _check_shards_share_the_database(settings: Settings) -> None:
             value=shard_ranges(shards.ids),
             count=shards.count,
         )
+
+
+def _pool_size(value: str) -> int:
+    value = value.strip()
+    if not value:
+        return DEFAULT_POOL_SIZE
+    if not value.isdigit() or not 1 <= int(value) <= MAX_POOL_SIZE:
+        raise SettingsError(
+            "DATABASE_POOL_SIZE", "pool_size", value=value, most=MAX_POOL_SIZE, default=DEFAULT_POOL_SIZE
+        )
+    return int(value)

@@ -6,6 +6,7 @@ Helpers the tests import live in ``tests/helpers.py``.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ import pytest
 from bot.bot import DramaBot
 from emulator import DiscordEmulator
 from tests.helpers import TOKEN, Server, catalog_document, run_bot, settings_for
+from tests.postgresql import fresh_database, postgresql_server, postgresql_url
+
+__all__ = ["postgresql_server", "postgresql_url"]  # fixtures of the PostgreSQL plugin, for every test
 
 
 @pytest.fixture
@@ -35,13 +39,26 @@ def server(emulator: DiscordEmulator) -> Server:
     )
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "dramabot.db"
+# DRAMABOT_TEST_BACKEND=postgresql runs the bot's end-to-end tests (tests/cogs) on PostgreSQL: the
+# ``database`` fixture is then a fresh PostgreSQL database's URL instead of a SQLite file's path.
+# Tests about the SQLite file itself (tests/bot/test_crash.py, …) need the default.
+BACKEND = os.environ.get("DRAMABOT_TEST_BACKEND", "sqlite").strip().lower() or "sqlite"
+if BACKEND not in {"sqlite", "postgresql"}:
+    raise pytest.UsageError(f"DRAMABOT_TEST_BACKEND={BACKEND!r}: use sqlite or postgresql")
 
 
 @pytest.fixture
-async def drama(emulator: DiscordEmulator, server: Server, database: Path) -> AsyncIterator[DramaBot]:
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Path | str]:
+    """Where the bot keeps its data: a SQLite file's path, or a PostgreSQL database's URL."""
+    if BACKEND == "sqlite":
+        yield tmp_path / "data" / "dramabot.db"
+        return
+    async with fresh_database(request.getfixturevalue("postgresql_server")) as url:
+        yield url
+
+
+@pytest.fixture
+async def drama(emulator: DiscordEmulator, server: Server, database: Path | str) -> AsyncIterator[DramaBot]:
     """The real bot with the bundled catalog, connected and synced."""
     async with run_bot(emulator, settings_for(emulator, database)) as bot:
         yield bot

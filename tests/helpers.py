@@ -7,6 +7,7 @@ test module.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -52,11 +53,16 @@ def server_on_shard(emulator: DiscordEmulator, name: str, *, shard: int, count: 
     )
 
 
-def settings_for(emulator: DiscordEmulator, database: Path, **extra: str) -> Settings:
+def is_postgresql(database: Path | str) -> bool:
+    """Whether the ``database`` fixture is a PostgreSQL URL (DRAMABOT_TEST_BACKEND=postgresql)."""
+    return isinstance(database, str) and database.startswith(("postgresql://", "postgres://"))
+
+
+def settings_for(emulator: DiscordEmulator, database: Path | str, **extra: str) -> Settings:
     return Settings.from_env(
         {
             "DISCORD_TOKEN": TOKEN,
-            "DATABASE_URL": f"sqlite:///{database}",
+            "DATABASE_URL": str(database) if is_postgresql(database) else f"sqlite:///{database}",
             "DISCORD_API_BASE": emulator.api_base,
             "DISCORD_GATEWAY_URL": emulator.gateway_url,
             **extra,
@@ -86,8 +92,13 @@ async def run_bot(
     assert not emulator.internal_errors
 
 
-def snapshot(database: Path) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(database: Path | str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to show that a refused command wrote nothing."""
+    if is_postgresql(database):
+        (names,) = sql_batch(database, [("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", ())])
+        tables = sorted(name for (name,) in names)
+        found = sql_batch(database, [(f"SELECT * FROM {table}", ()) for table in tables])  # noqa: S608
+        return {table: sorted(rows, key=repr) for table, rows in zip(tables, found, strict=True)}
     with contextlib.closing(sqlite3.connect(database)) as connection:
         tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         return {table: connection.execute(f"SELECT * FROM {table}").fetchall() for table in tables}  # noqa: S608
@@ -281,3 +292,62 @@ class BotProcess:
         if self._reader is not None:
             await self._reader
         return code
+
+
+async def query(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a raw SELECT on the store's own database, SQLite or PostgreSQL (``?`` parameters)."""
+    async with store.transaction() as tx:
+        return [tuple(row) for row in await tx.all(sql, params)]
+
+
+async def store_snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the store's database, each table's rows sorted (either engine)."""
+    if store.backend == "PostgreSQL":
+        tables = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+    else:
+        tables = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1"
+    return {
+        table: sorted(await query(store, f"SELECT * FROM {table}"), key=repr)  # noqa: S608
+        for (table,) in await query(store, tables)
+    }
+
+
+async def execute(store: Store, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> None:
+    """One raw statement in a transaction of its own, like a maintenance script (``?`` or ``:name``)."""
+    async with store.transaction() as tx:
+        await tx.execute(sql, params)
+
+
+def sql(database: Path | str, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """One statement straight on the bot's database, committed (``?`` parameters, either engine)."""
+    return sql_batch(database, [(statement, params)])[0]
+
+
+def sql_batch(
+    database: Path | str, statements: list[tuple[str, tuple[Any, ...]]]
+) -> list[list[tuple[Any, ...]]]:
+    """Several statements on one connection, each committed on its own; the rows of each.
+
+    PostgreSQL's run on a connection of their own in a worker thread with its own event loop, so a
+    test's assertion can stay a plain call (the bot's loop waits for it, as for a sqlite3 read).
+    """
+    if not is_postgresql(database):
+        with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as connection:
+            return [connection.execute(text, params).fetchall() for text, params in statements]
+
+    async def run() -> list[list[tuple[Any, ...]]]:
+        import asyncpg
+
+        from bot.store.postgres import translate
+
+        connection = await asyncpg.connect(str(database))
+        try:
+            return [
+                [tuple(row) for row in await connection.fetch(translate(text)[0], *params)]
+                for text, params in statements
+            ]
+        finally:
+            await connection.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, run()).result()

@@ -43,6 +43,8 @@ def test_the_wheel_holds_the_catalog_the_migrations_and_the_code_but_no_database
         "bot/data/catalog.json",
         "bot/store/migrations/0001_shows.sql",
         "bot/store/migrations/0004_show_identity.sql",
+        "bot/store/migrations/postgresql/0001_shows.sql",
+        "bot/store/migrations/postgresql/0005_show_guild_index.sql",
         "bot/text/en/__init__.py",
         "cogs/scores.py",
         "emulator/server.py",

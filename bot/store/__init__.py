@@ -1,9 +1,12 @@
 """The store: every SQL statement of the bot lives in this package, behind :class:`Store`.
 
-Layout: ``store.py`` is the facade the cogs use; ``reader.py`` (reads on the event loop) and
-``writer.py`` (transactions and group commit in aiosqlite's thread) are the two mechanisms;
-``shows.py``, ``ratings.py`` and ``guild_settings.py`` hold the queries per aggregate; ``rows.py``
-maps rows to the models in ``models.py``; ``migrate.py`` applies ``migrations/``.
+Layout: ``store.py`` is the facade the cogs use, over one of two backends. ``reader.py`` (the read
+path; SQLite's runs on the event loop) and ``writer.py`` (the write path; SQLite's transactions and
+group commit in aiosqlite's thread) are SQLite's mechanisms and the types both engines share;
+``postgres.py`` is PostgreSQL's, on an asyncpg pool. ``shows.py``, ``ratings.py`` and
+``guild_settings.py`` hold the queries per aggregate, written once for both engines; ``rows.py``
+maps rows to the models in ``models.py``; ``integrity.py`` names the constraint a refused write
+broke; ``migrate.py`` applies ``migrations/`` (SQLite) or ``migrations/postgresql/``.
 """
 
 from bot.store.errors import (

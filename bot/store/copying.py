@@ -248,8 +248,10 @@ async def _batches(
         )
         if not rows:
             return
-        after = tuple(rows[-1][: len(key)])
-        yield [tuple(row[len(key) :]) for row in rows]
+        width = len(key) + len(selected)
+        values: list[tuple[object, ...]] = [tuple(row[i] for i in range(width)) for row in rows]
+        after = values[-1][: len(key)]
+        yield [row[len(key) :] for row in values]
         if len(rows) < BATCH:
             return
 

@@ -1,20 +1,20 @@
 """Queries about a server's settings (default show, curator role).
 
-Plain functions take a :class:`Reader`; ``async`` functions take a :class:`Transaction`.
+Functions taking a :class:`Reader` read outside any write; those taking a :class:`Transaction`
+run inside a write.
 """
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.store import rows
 from bot.store.errors import ShowNotFound
+from bot.store.integrity import violation
 from bot.store.models import GuildSettings
 from bot.store.reader import Reader
 from bot.store.writer import Transaction
 
 # A default show the schema refuses: another server's or a hidden one (triggers), none at all (foreign key).
-_NOT_VISIBLE = frozenset({"SQLITE_CONSTRAINT_TRIGGER", "SQLITE_CONSTRAINT_FOREIGNKEY"})
+_NOT_VISIBLE = frozenset({"trigger", "foreign_key"})
 
 _SELECT = f"SELECT {rows.SETTINGS_COLUMNS} FROM guild_setting WHERE guild_id = ?"  # noqa: S608
 
@@ -23,9 +23,9 @@ def defaults(guild_id: int) -> GuildSettings:
     return GuildSettings(guild_id, default_show_id=None, curator_role_id=None)
 
 
-def get(db: Reader, guild_id: int) -> GuildSettings:
+async def get(db: Reader, guild_id: int) -> GuildSettings:
     """The server's settings; the defaults (nothing chosen) if its admins never chose."""
-    row = db.one(_SELECT, (guild_id,))
+    row = await db.one(_SELECT, (guild_id,))
     return rows.settings(row) if row else defaults(guild_id)
 
 
@@ -44,8 +44,9 @@ async def set_default_show(tx: Transaction, guild_id: int, show_id: int | None) 
             """,  # noqa: S608 - constant columns
             (guild_id, show_id),
         )
-    except sqlite3.IntegrityError as exc:
-        if show_id is not None and exc.sqlite_errorname in _NOT_VISIBLE:
+    except Exception as exc:
+        refused = violation(exc)
+        if show_id is not None and refused is not None and refused.kind in _NOT_VISIBLE:
             raise ShowNotFound(show_id) from None
         raise
     assert row is not None

@@ -1,6 +1,7 @@
 """Queries about members' ratings, comments, tallies and comment removals.
 
-Plain functions take a :class:`Reader`; ``async`` functions take a :class:`Transaction`.
+Functions taking a :class:`Reader` read outside any write; those taking a :class:`Transaction`
+run inside a write.
 """
 
 from __future__ import annotations
@@ -27,18 +28,18 @@ Key = tuple[int, int, int, int]  # guild, show, episode, member
 # -- reads -------------------------------------------------------------------------------------
 
 
-def rating(db: Reader, key: Key) -> Rating | None:
-    row = db.one(_RATING, key)
+async def rating(db: Reader, key: Key) -> Rating | None:
+    row = await db.one(_RATING, key)
     return rows.rating(row) if row else None
 
 
-def episode_tally(db: Reader, guild_id: int, show_id: int, episode: int) -> Tally:
-    return rows.tally(db.one(EPISODE_TALLY, (guild_id, show_id, episode)))
+async def episode_tally(db: Reader, guild_id: int, show_id: int, episode: int) -> Tally:
+    return rows.tally(await db.one(EPISODE_TALLY, (guild_id, show_id, episode)))
 
 
-def show_tallies(db: Reader, guild_id: int, show_id: int) -> dict[int, Tally]:
+async def show_tallies(db: Reader, guild_id: int, show_id: int) -> dict[int, Tally]:
     """Each rated episode's tally in this server, by episode number; unrated ones are absent."""
-    found = db.all(
+    found = await db.all(
         "SELECT t.episode, t.ratings, t.total_halves FROM episode_tally AS t "
         "WHERE t.guild_id = ? AND t.show_id = ? ORDER BY t.episode",
         (guild_id, show_id),
@@ -46,9 +47,9 @@ def show_tallies(db: Reader, guild_id: int, show_id: int) -> dict[int, Tally]:
     return {row["episode"]: rows.tally(row) for row in found}
 
 
-def show_tally(db: Reader, guild_id: int, show_id: int) -> Tally:
+async def show_tally(db: Reader, guild_id: int, show_id: int) -> Tally:
     """Every rating of every episode of the show in this server, taken together."""
-    row = db.one(
+    row = await db.one(
         "SELECT coalesce(sum(t.ratings), 0) AS ratings, coalesce(sum(t.total_halves), 0) AS total_halves "
         "FROM episode_tally AS t WHERE t.guild_id = ? AND t.show_id = ?",
         (guild_id, show_id),
@@ -56,14 +57,14 @@ def show_tally(db: Reader, guild_id: int, show_id: int) -> Tally:
     return rows.tally(row)
 
 
-def comments(
+async def comments(
     db: Reader, guild_id: int, show_id: int, episode: int, *, limit: int, offset: int
 ) -> list[Rating]:
     """One page of the server's ratings of the episode that have a comment, newest first."""
     if limit < 1 or offset < 0:
         # SQLite reads a negative LIMIT as "no limit": a paging bug would dump everything.
         raise ValueError(f"bad page: limit={limit}, offset={offset}")
-    found = db.all(
+    found = await db.all(
         f"SELECT {rows.RATING_COLUMNS} FROM rating AS r "  # noqa: S608 - a constant column list
         "WHERE r.guild_id = ? AND r.show_id = ? AND r.episode = ? AND r.comment IS NOT NULL "
         # rowid breaks ties between writes in the same millisecond, so pages never overlap.
@@ -73,9 +74,9 @@ def comments(
     return [rows.rating(row) for row in found]
 
 
-def comment_count(db: Reader, guild_id: int, show_id: int, episode: int) -> int:
+async def comment_count(db: Reader, guild_id: int, show_id: int, episode: int) -> int:
     # "comment IS NOT NULL" is spelled out so that the partial index rating_comments serves it.
-    row = db.one(
+    row = await db.one(
         "SELECT count(*) FROM rating "
         "WHERE guild_id = ? AND show_id = ? AND episode = ? AND comment IS NOT NULL",
         (guild_id, show_id, episode),
@@ -83,22 +84,22 @@ def comment_count(db: Reader, guild_id: int, show_id: int, episode: int) -> int:
     return int(row[0]) if row else 0
 
 
-def member_ratings(db: Reader, guild_id: int, user_id: int, show_id: int | None) -> list[MemberRating]:
+async def member_ratings(db: Reader, guild_id: int, user_id: int, show_id: int | None) -> list[MemberRating]:
     """A member's ratings in a server (of one show, if given), by show title then episode."""
-    found = db.all(
+    found = await db.all(
         f"SELECT {rows.RATING_COLUMNS}, s.title AS show_title "  # noqa: S608 - a constant column list
         "FROM rating AS r JOIN show AS s ON s.id = r.show_id "
         "WHERE r.guild_id = :guild_id AND r.user_id = :user_id "
-        "AND (:show_id IS NULL OR r.show_id = :show_id) "
+        "AND (CAST(:show_id AS BIGINT) IS NULL OR r.show_id = :show_id) "
         "ORDER BY s.title_key, s.season, s.id, r.episode",
         {"guild_id": guild_id, "user_id": user_id, "show_id": show_id},
     )
     return [MemberRating(rating=rows.rating(row), show_title=row["show_title"]) for row in found]
 
 
-def removals(db: Reader, guild_id: int, *, limit: int, offset: int = 0) -> list[CommentRemoval]:
+async def removals(db: Reader, guild_id: int, *, limit: int, offset: int = 0) -> list[CommentRemoval]:
     """The server's comment removals, newest first."""
-    found = db.all(
+    found = await db.all(
         f"SELECT {rows.REMOVAL_COLUMNS} FROM comment_removal "  # noqa: S608 - a constant column list
         "WHERE guild_id = ? ORDER BY removed_at DESC, id DESC LIMIT ? OFFSET ?",
         (guild_id, max(limit, 0), max(offset, 0)),
@@ -106,8 +107,8 @@ def removals(db: Reader, guild_id: int, *, limit: int, offset: int = 0) -> list[
     return [rows.removal(row) for row in found]
 
 
-def removal_count(db: Reader, guild_id: int) -> int:
-    row = db.one("SELECT count(*) FROM comment_removal WHERE guild_id = ?", (guild_id,))
+async def removal_count(db: Reader, guild_id: int) -> int:
+    row = await db.one("SELECT count(*) FROM comment_removal WHERE guild_id = ?", (guild_id,))
     return int(row[0]) if row else 0
 
 
@@ -140,9 +141,9 @@ async def upsert(
         VALUES (:guild_id, :show_id, :episode, :user_id, :halves, :comment, :spoiler, :author_name)
         ON CONFLICT (guild_id, show_id, episode, user_id) DO UPDATE SET
             halves = excluded.halves,
-            comment = CASE WHEN :keep AND excluded.comment IS NULL
+            comment = CASE WHEN :keep = 1 AND excluded.comment IS NULL
                            THEN rating.comment ELSE excluded.comment END,
-            spoiler = CASE WHEN :keep AND excluded.comment IS NULL
+            spoiler = CASE WHEN :keep = 1 AND excluded.comment IS NULL
                            THEN rating.spoiler ELSE excluded.spoiler END,
             author_name = excluded.author_name,
             updated_at = {rows.NOW}

@@ -1,19 +1,23 @@
-"""The read path: a plain, read-only sqlite3 connection used right on the event loop.
+"""The read path: :class:`Reader`, and SQLite's, a plain read-only sqlite3 connection on the event loop.
 
 A primary-key lookup takes microseconds, far less than handing it to aiosqlite's worker thread
 and back (the benchmark measured the difference), and in WAL mode a reader never waits for a
-writer: it sees the last committed state. The query functions in ``bot.store.queries`` take a
+writer: it sees the last committed state. :class:`SQLiteReader`'s ``async`` methods run the query
+right there and never await, so the read path costs one coroutine call and no thread hop; the
+PostgreSQL reader (``bot.store.postgres``) awaits its pool. The query functions take a
 :class:`Reader` for reads and a :class:`bot.store.writer.Transaction` for reads inside a write;
-the two types share no methods with the same signature, so a read cannot reach the writer's
-thread by accident.
+the two are separate classes, so mypy refuses a read handed the writer's transaction by accident.
 """
 
 from __future__ import annotations
 
+import abc
+import contextlib
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
 from bot.store.errors import ReadUnavailable
 
@@ -25,7 +29,29 @@ _READ_TIMEOUT = 0.05
 Params = tuple[object, ...] | Mapping[str, object]
 
 
-class Reader:
+class Row(Protocol):
+    """A result row of either engine: by column name or by position (sqlite3.Row, asyncpg.Record)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+
+class Reader(abc.ABC):
+    """The read path: queries outside any write, each seeing the last committed state."""
+
+    @abc.abstractmethod
+    async def one(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    @abc.abstractmethod
+    async def all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    @abc.abstractmethod
+    def plans(self) -> contextlib.AbstractContextManager[dict[str, list[str]]]: ...
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+
+class SQLiteReader(Reader):
     """Read-only queries on the event loop; ``PRAGMA query_only`` refuses any write."""
 
     def __init__(self, path: Path) -> None:
@@ -33,16 +59,16 @@ class Reader:
         self._connection.row_factory = sqlite3.Row
         self._connection.execute("PRAGMA query_only = ON")
 
-    def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
         try:
             row: sqlite3.Row | None = self._connection.execute(sql, params).fetchone()
         except sqlite3.OperationalError as exc:
             raise _unavailable(exc) from exc
         return row
 
-    def all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def all(self, sql: str, params: Params = ()) -> list[Row]:
         try:
-            return self._connection.execute(sql, params).fetchall()
+            return list(self._connection.execute(sql, params).fetchall())
         except sqlite3.OperationalError as exc:
             raise _unavailable(exc) from exc
 
@@ -65,7 +91,7 @@ class Reader:
                 plan = self._connection.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
                 found[statement] = [str(row[3]) for row in plan]
 
-    def close(self) -> None:
+    async def close(self) -> None:
         self._connection.close()
 
 

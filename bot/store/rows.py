@@ -7,11 +7,11 @@ added here once.
 from __future__ import annotations
 
 import json
-import sqlite3
 from fractions import Fraction
 
 from bot.scores import Score
 from bot.store.models import CommentRemoval, Episode, GuildSettings, Rating, Show, ShowOverview, Tally
+from bot.store.reader import Row
 
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
@@ -48,7 +48,7 @@ def score(value: int | None) -> Score | None:
     return None if value is None else Score(value)
 
 
-def show(row: sqlite3.Row) -> Show:
+def show(row: Row) -> Show:
     return Show(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -67,7 +67,7 @@ def show(row: sqlite3.Row) -> Show:
     )
 
 
-def episode(row: sqlite3.Row) -> Episode:
+def episode(row: Row) -> Episode:
     return Episode(
         show_id=row["show_id"],
         number=row["number"],
@@ -77,14 +77,14 @@ def episode(row: sqlite3.Row) -> Episode:
     )
 
 
-def tally(row: sqlite3.Row | None) -> Tally:
+def tally(row: Row | None) -> Tally:
     # No row: nobody in this server has rated the episode (the tally keeps no zero rows).
     if row is None or row["ratings"] is None:
         return Tally(0, 0)
     return Tally(row["ratings"], row["total_halves"])
 
 
-def rating(row: sqlite3.Row) -> Rating:
+def rating(row: Row) -> Rating:
     return Rating(
         guild_id=row["guild_id"],
         show_id=row["show_id"],
@@ -99,7 +99,7 @@ def rating(row: sqlite3.Row) -> Rating:
     )
 
 
-def settings(row: sqlite3.Row) -> GuildSettings:
+def settings(row: Row) -> GuildSettings:
     return GuildSettings(
         guild_id=row["guild_id"],
         default_show_id=row["default_show_id"],
@@ -107,7 +107,7 @@ def settings(row: sqlite3.Row) -> GuildSettings:
     )
 
 
-def removal(row: sqlite3.Row) -> CommentRemoval:
+def removal(row: Row) -> CommentRemoval:
     return CommentRemoval(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -121,7 +121,7 @@ def removal(row: sqlite3.Row) -> CommentRemoval:
     )
 
 
-def overview(row: sqlite3.Row) -> ShowOverview:
+def overview(row: Row) -> ShowOverview:
     scored = row["scored"]
     return ShowOverview(
         show=show(row),

@@ -1,19 +1,19 @@
 """Queries about shows and their episodes.
 
-Plain functions take a :class:`Reader` and run on the event loop; ``async`` functions take a
-:class:`Transaction` and run inside a write. Both build on the same SQL and row mappers.
+Functions taking a :class:`Reader` read outside any write; those taking a :class:`Transaction`
+run inside a write. Both build on the same SQL and row mappers.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from bot.store import rows
 from bot.store.errors import ShowNotFound, ShowReadOnly, ShowTitleTaken
+from bot.store.integrity import violation
 from bot.store.models import DefaultShow, Episode, Show, ShowFootprint, ShowOverview, ShowSpec, Tally
-from bot.store.reader import Reader
+from bot.store.reader import Reader, Row
 from bot.store.writer import Transaction
 
 
@@ -37,9 +37,9 @@ _EPISODES = f"SELECT {rows.EPISODE_COLUMNS} FROM episode AS e WHERE e.show_id = 
 # -- reads -------------------------------------------------------------------------------------
 
 
-def visible(db: Reader, guild_id: int) -> list[Show]:
+async def visible(db: Reader, guild_id: int) -> list[Show]:
     """The catalog's shows the server has not hidden and its own, by title and season."""
-    found = db.all(
+    found = await db.all(
         f"SELECT {rows.SHOW_COLUMNS} FROM show AS s WHERE {_VISIBLE} "  # noqa: S608 - constant SQL
         "ORDER BY s.title_key, s.season, s.id",
         {"guild_id": guild_id},
@@ -47,14 +47,14 @@ def visible(db: Reader, guild_id: int) -> list[Show]:
     return [rows.show(row) for row in found]
 
 
-def visible_by_id(db: Reader, guild_id: int, show_id: int) -> Show | None:
-    row = db.one(_VISIBLE_BY_ID, {"guild_id": guild_id, "show_id": show_id})
+async def visible_by_id(db: Reader, guild_id: int, show_id: int) -> Show | None:
+    row = await db.one(_VISIBLE_BY_ID, {"guild_id": guild_id, "show_id": show_id})
     return rows.show(row) if row else None
 
 
-def hidden(db: Reader, guild_id: int) -> list[Show]:
+async def hidden(db: Reader, guild_id: int) -> list[Show]:
     """The catalog shows this server has hidden, by title."""
-    found = db.all(
+    found = await db.all(
         f"SELECT {rows.SHOW_COLUMNS} FROM show AS s JOIN guild_hidden_show AS h ON h.show_id = s.id "  # noqa: S608
         "WHERE h.guild_id = ? ORDER BY s.title_key, s.season, s.id",
         (guild_id,),
@@ -62,9 +62,9 @@ def hidden(db: Reader, guild_id: int) -> list[Show]:
     return [rows.show(row) for row in found]
 
 
-def default(db: Reader, guild_id: int) -> DefaultShow:
+async def default(db: Reader, guild_id: int) -> DefaultShow:
     """The server's default show if it can see it, else its only show; one read in both cases."""
-    row = db.one(
+    row = await db.one(
         f"""
         SELECT {rows.SHOW_COLUMNS}, (SELECT count(*) FROM show AS s WHERE {_VISIBLE}) AS visible_count
         FROM show AS s
@@ -79,18 +79,20 @@ def default(db: Reader, guild_id: int) -> DefaultShow:
     )
     if row is not None:
         return DefaultShow(show=rows.show(row), visible=int(row["visible_count"]))
-    counted = db.one(f"SELECT count(*) FROM show AS s WHERE {_VISIBLE}", {"guild_id": guild_id})  # noqa: S608
+    counted = await db.one(f"SELECT count(*) FROM show AS s WHERE {_VISIBLE}", {"guild_id": guild_id})  # noqa: S608
     return DefaultShow(show=None, visible=int(counted[0]) if counted else 0)
 
 
-def catalog_id_by_key(db: Reader, key: str) -> int | None:
-    row = db.one("SELECT id FROM show WHERE catalog_key = ?", (key,))
+async def catalog_id_by_key(db: Reader, key: str) -> int | None:
+    row = await db.one("SELECT id FROM show WHERE catalog_key = ?", (key,))
     return int(row[0]) if row else None
 
 
-def episode_with_tally(db: Reader, guild_id: int, show_id: int, number: int) -> tuple[Episode | None, Tally]:
+async def episode_with_tally(
+    db: Reader, guild_id: int, show_id: int, number: int
+) -> tuple[Episode | None, Tally]:
     """An episode and this server's tally of it, in one primary-key read of each table."""
-    row = db.one(
+    row = await db.one(
         f"SELECT {rows.EPISODE_COLUMNS}, {rows.TALLY_COLUMNS} FROM episode AS e "  # noqa: S608 - constant
         "LEFT JOIN episode_tally AS t ON t.guild_id = ? AND t.show_id = e.show_id AND t.episode = e.number "
         "WHERE e.show_id = ? AND e.number = ?",
@@ -101,33 +103,33 @@ def episode_with_tally(db: Reader, guild_id: int, show_id: int, number: int) -> 
     return rows.episode(row), rows.tally(row)
 
 
-def titles(db: Reader, show_ids: Iterable[int]) -> dict[int, str]:
+async def titles(db: Reader, show_ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted(set(show_ids))
     if not wanted:
         return {}
     marks = ", ".join("?" for _ in wanted)
-    found = db.all(f"SELECT id, title FROM show WHERE id IN ({marks})", tuple(wanted))  # noqa: S608
+    found = await db.all(f"SELECT id, title FROM show WHERE id IN ({marks})", tuple(wanted))  # noqa: S608
     return {int(row["id"]): row["title"] for row in found}
 
 
-def catalog_by_id(db: Reader, show_id: int) -> Show | None:
-    row = db.one(_BY_ID, (show_id,))
+async def catalog_by_id(db: Reader, show_id: int) -> Show | None:
+    row = await db.one(_BY_ID, (show_id,))
     show = rows.show(row) if row else None
     return show if show is not None and show.is_catalog else None
 
 
-def episode(db: Reader, show_id: int, number: int) -> Episode | None:
-    row = db.one(_EPISODE, (show_id, number))
+async def episode(db: Reader, show_id: int, number: int) -> Episode | None:
+    row = await db.one(_EPISODE, (show_id, number))
     return rows.episode(row) if row else None
 
 
-def episodes(db: Reader, show_id: int) -> list[Episode]:
-    return [rows.episode(row) for row in db.all(_EPISODES, (show_id,))]
+async def episodes(db: Reader, show_id: int) -> list[Episode]:
+    return [rows.episode(row) for row in await db.all(_EPISODES, (show_id,))]
 
 
-def overviews(db: Reader, guild_id: int) -> list[ShowOverview]:
+async def overviews(db: Reader, guild_id: int) -> list[ShowOverview]:
     """Every show the server can see, by title, each with its critic average; one query."""
-    found = db.all(
+    found = await db.all(
         f"SELECT {rows.SHOW_COLUMNS}, count(e.critic_halves) AS scored, "  # noqa: S608 - constant SQL
         "sum(e.critic_halves) AS critic_halves "
         f"FROM show AS s LEFT JOIN episode AS e ON e.show_id = s.id WHERE {_VISIBLE} "
@@ -137,9 +139,9 @@ def overviews(db: Reader, guild_id: int) -> list[ShowOverview]:
     return [rows.overview(row) for row in found]
 
 
-def own_by_title(db: Reader, guild_id: int, title: str, season: int) -> Show | None:
+async def own_by_title(db: Reader, guild_id: int, title: str, season: int) -> Show | None:
     """The server's own show of this title (any case) and season; catalog shows are not looked at."""
-    row = db.one(
+    row = await db.one(
         f"SELECT {rows.SHOW_COLUMNS} FROM show AS s "  # noqa: S608 - a constant column list
         "WHERE s.guild_id = ? AND s.title_key = ? AND s.season = ?",
         (guild_id, name_key(title), season),
@@ -147,9 +149,9 @@ def own_by_title(db: Reader, guild_id: int, title: str, season: int) -> Show | N
     return rows.show(row) if row else None
 
 
-def footprint_after(db: Reader, guild_id: int, show: Show, last: int) -> ShowFootprint:
+async def footprint_after(db: Reader, guild_id: int, show: Show, last: int) -> ShowFootprint:
     """What cutting the show's run to ``last`` episodes (0: deleting it) would take in this server."""
-    row = db.one(_FOOTPRINT, {"guild_id": guild_id, "show_id": show.id, "last": last})
+    row = await db.one(_FOOTPRINT, {"guild_id": guild_id, "show_id": show.id, "last": last})
     return _footprint(row, show, last)
 
 
@@ -370,12 +372,17 @@ def title_must_be_free(title: str, season: int) -> Iterator[None]:
     """Turn the schema's refusal of a taken title into :class:`ShowTitleTaken`; other errors pass."""
     try:
         yield
-    except sqlite3.IntegrityError as exc:
-        text = str(exc)
-        # "UNIQUE constraint failed: show.guild_id, show.title_key, show.season" (index show_guild_title)
-        if exc.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE" and "show.title_key" in text:
+    except Exception as exc:
+        refused = violation(exc)
+        if refused is None:
+            raise
+        # SQLite: "UNIQUE constraint failed: show.guild_id, show.title_key, show.season";
+        # PostgreSQL names the index (show_guild_title, show_catalog_title).
+        if refused.kind == "unique" and any(
+            name in refused.text for name in ("show.title_key", "show_guild_title", "show_catalog_title")
+        ):
             raise ShowTitleTaken(title, season) from None
-        if "a catalog show the server can see has this title" in text:
+        if "a catalog show the server can see has this title" in refused.text:
             raise ShowTitleTaken(title, season, catalog=True) from None
         raise
 
@@ -388,7 +395,7 @@ _FOOTPRINT = """
 """
 
 
-def _footprint(row: sqlite3.Row | None, show: Show, last: int) -> ShowFootprint:
+def _footprint(row: Row | None, show: Show, last: int) -> ShowFootprint:
     if row is None:
         return ShowFootprint(ratings=0, comments=0, episodes=0)
     return ShowFootprint(

@@ -1,7 +1,9 @@
 """The store facade: every read and write the bot makes, one method each.
 
-Reads go through :class:`Reader` on the event loop; writes through :class:`Writer` in aiosqlite's
-thread, each in one transaction. Cogs see only this class and the models; they never see SQL.
+Two backends behind one interface. SQLite (the embedded default): reads through
+:class:`SQLiteReader` on the event loop, writes through :class:`Writer` in aiosqlite's thread.
+PostgreSQL (``bot.store.postgres``): reads and writes on an asyncpg pool. Each write is one
+transaction. Cogs see only this class and the models; they never see SQL.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from bot.scores import Score
 from bot.store import copying, guild_settings, opening, ratings, rows, shows
+from bot.store.backend import DatabaseLocation, WritePath
 from bot.store.errors import (
     CopyMismatch,
     EpisodeNotFound,
@@ -23,7 +26,7 @@ from bot.store.errors import (
     ShowNotHidden,
     ShowTitleTaken,
 )
-from bot.store.migrate import migrate, schema_version
+from bot.store.migrate import migrate
 from bot.store.models import (
     UNSET,
     CommentRemoval,
@@ -40,8 +43,8 @@ from bot.store.models import (
     Tally,
     _Unset,
 )
-from bot.store.opening import describe_open_failure
-from bot.store.reader import Reader
+from bot.store.opening import StoreOpenError, describe_open_failure
+from bot.store.reader import Reader, SQLiteReader
 from bot.store.shows import name_key
 from bot.store.writer import Transaction, Writer
 
@@ -49,14 +52,61 @@ log = logging.getLogger(__name__)
 
 
 class Store:
-    """The bot's SQLite database: one writer connection, one reader connection."""
+    """The bot's database: SQLite (one writer connection, one reader connection) or PostgreSQL (a pool)."""
 
-    def __init__(self, writer: Writer, reader: Reader, path: Path) -> None:
+    def __init__(self, writer: WritePath, reader: Reader, path: Path, *, backend: str = "SQLite") -> None:
         self._writer = writer
         self._reader = reader
+        # SQLite: the file. PostgreSQL: the database name (``location`` says where).
         self.path = path
+        self._backend = backend
+        self.location = path.as_posix()
+
+    @property
+    def backend(self) -> str:
+        """``"SQLite"`` or ``"PostgreSQL"``: which engine holds the data (for /about and logs)."""
+        return self._backend
 
     # -- lifecycle -----------------------------------------------------------------
+
+    @classmethod
+    async def open_url(cls, url: DatabaseLocation, *, pool_size: int = 10) -> Store:
+        """Open the database a ``DATABASE_URL`` names: SQLite's file, or a PostgreSQL database.
+
+        For PostgreSQL, ``pool_size`` connections at most are kept open. Failures raise
+        :class:`StoreOpenError`, whose words never include the password.
+        """
+        if url.scheme == "postgresql":
+            return await cls._open_postgresql(url, pool_size)
+        return await cls.open(url.path)
+
+    @classmethod
+    async def _open_postgresql(cls, url: DatabaseLocation, pool_size: int) -> Store:
+        from bot.store.migrate import migrate_postgresql
+        from bot.store.postgres import PostgresReader, PostgresWriter, Target, open_connection, open_pool
+
+        where = url.redacted()
+        target = Target(
+            host=url.host,
+            port=url.port,
+            user=url.username,
+            password=url.password,
+            database=url.path.as_posix(),
+            sslmode=url.sslmode,
+        )
+        try:
+            # Migrations run on a connection of their own, without the pool's statement timeout.
+            connection = await open_connection(target)
+            try:
+                await migrate_postgresql(connection, where)
+            finally:
+                await connection.close()
+            pool = await open_pool(target, size=pool_size)
+        except Exception as exc:
+            raise _postgresql_open_failure(exc, where, url.password) from exc
+        store = cls(PostgresWriter(pool, where), PostgresReader(pool, where), url.path, backend="PostgreSQL")
+        store.location = where
+        return store
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -77,7 +127,7 @@ class Store:
             await writer.configure()
             await migrate(writer)
             await writer.probe()
-            reader = Reader(path)
+            reader = SQLiteReader(path)
         except BaseException as exc:
             await connection.close()
             if isinstance(exc, Exception):
@@ -87,13 +137,8 @@ class Store:
 
     async def close(self) -> None:
         await self._writer.close()
-        self._reader.close()
-        log.info("Closed the database at %s", self.path)
-
-    @property
-    def backend(self) -> str:
-        """The database product's name, as /about shows it."""
-        return "SQLite"
+        await self._reader.close()
+        log.info("Closed the database at %s", self.location)
 
     async def copy_into(
         self, target: Store, *, replace: bool = False, progress: copying.Progress | None = None
@@ -139,11 +184,11 @@ class Store:
         return self._writer.idle
 
     async def schema_version(self) -> int:
-        return await schema_version(self._writer)
+        return await self._writer.schema_version()
 
     async def integrity_check(self) -> str:
-        row = await self._writer.read("PRAGMA integrity_check")
-        return str(row[0]) if row else "no answer"
+        """SQLite's ``PRAGMA integrity_check`` ("ok" when sound); PostgreSQL checks itself: "ok"."""
+        return await self._writer.integrity_check()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -155,19 +200,19 @@ class Store:
 
     async def visible_shows(self, guild_id: int) -> list[Show]:
         """The catalog's shows (except those the server hid) and the server's own, by title."""
-        return shows.visible(self._reader, guild_id)
+        return await shows.visible(self._reader, guild_id)
 
     async def visible_show(self, guild_id: int, show_id: int) -> Show | None:
         """The show with this id, if this server can see it."""
-        return shows.visible_by_id(self._reader, guild_id, show_id)
+        return await shows.visible_by_id(self._reader, guild_id, show_id)
 
     async def hidden_shows(self, guild_id: int) -> list[Show]:
         """The catalog shows this server has hidden."""
-        return shows.hidden(self._reader, guild_id)
+        return await shows.hidden(self._reader, guild_id)
 
     async def default_show(self, guild_id: int) -> DefaultShow:
         """The show commands use when none is named: the server's default, else its only show."""
-        return shows.default(self._reader, guild_id)
+        return await shows.default(self._reader, guild_id)
 
     async def search_shows(
         self, guild_id: int, text: str, *, limit: int = 25, own_only: bool = False
@@ -180,7 +225,7 @@ class Store:
         """
         key = name_key(text)
         ranked: list[tuple[int, str, int, int, Show]] = []
-        for show in shows.visible(self._reader, guild_id):
+        for show in await shows.visible(self._reader, guild_id):
             if own_only and show.is_catalog:
                 continue
             keys = [name_key(name) for name in show.names()]
@@ -203,7 +248,7 @@ class Store:
         key = name_key(name)
         matches = [
             show
-            for show in shows.visible(self._reader, guild_id)
+            for show in await shows.visible(self._reader, guild_id)
             if key in {name_key(n) for n in show.names()}
         ]
         matches.sort(key=lambda show: (show.season, show.is_catalog))
@@ -217,11 +262,11 @@ class Store:
         """
         if spec.key is None:
             raise ValueError("catalog shows need a key")
-        show_id = shows.catalog_id_by_key(self._reader, spec.key)
+        show_id = await shows.catalog_id_by_key(self._reader, spec.key)
         if show_id is not None:
-            stored = shows.catalog_by_id(self._reader, show_id)
+            stored = await shows.catalog_by_id(self._reader, show_id)
             if stored is not None:
-                current = ShowSpec.of(stored, shows.episodes(self._reader, show_id))
+                current = ShowSpec.of(stored, await shows.episodes(self._reader, show_id))
                 if current.normalised() == spec.normalised():
                     return show_id
         async with self._writer.transaction() as tx:
@@ -234,16 +279,16 @@ class Store:
     # -- episodes ------------------------------------------------------------------
 
     async def episode(self, show_id: int, number: int) -> Episode | None:
-        return shows.episode(self._reader, show_id, number)
+        return await shows.episode(self._reader, show_id, number)
 
     async def episodes(self, show_id: int) -> list[Episode]:
-        return shows.episodes(self._reader, show_id)
+        return await shows.episodes(self._reader, show_id)
 
     async def episode_with_tally(
         self, guild_id: int, show_id: int, number: int
     ) -> tuple[Episode | None, Tally]:
         """An episode and this server's tally of it, in one read."""
-        return shows.episode_with_tally(self._reader, guild_id, show_id, number)
+        return await shows.episode_with_tally(self._reader, guild_id, show_id, number)
 
     # -- a server's own shows ------------------------------------------------------
     #
@@ -424,10 +469,10 @@ class Store:
         Works on any show the server can see (for a catalog show: the server's ratings of it);
         raises :class:`ShowNotFound` otherwise.
         """
-        show = shows.visible_by_id(self._reader, guild_id, show_id)
+        show = await shows.visible_by_id(self._reader, guild_id, show_id)
         if show is None:
             raise ShowNotFound(show_id)
-        return shows.footprint_after(self._reader, guild_id, show, 0)
+        return await shows.footprint_after(self._reader, guild_id, show, 0)
 
     async def delete_show(self, guild_id: int, show_id: int) -> ShowFootprint:
         """Delete a server's show with its episodes, aliases, ratings, tallies and comment removals.
@@ -444,10 +489,10 @@ class Store:
     async def replace_footprint(self, guild_id: int, show_id: int, new_episode_count: int) -> ShowFootprint:
         """What :meth:`replace_show` with a run of ``new_episode_count`` would delete: the episodes
         past it with this server's ratings and comments on them (all zero for a longer run)."""
-        show = shows.visible_by_id(self._reader, guild_id, show_id)
+        show = await shows.visible_by_id(self._reader, guild_id, show_id)
         if show is None:
             raise ShowNotFound(show_id)
-        return shows.footprint_after(self._reader, guild_id, show, new_episode_count)
+        return await shows.footprint_after(self._reader, guild_id, show, new_episode_count)
 
     async def replace_show(self, guild_id: int, show_id: int, spec: ShowSpec) -> Show:
         """Overwrite a server's show with a spec, keeping its id.
@@ -465,17 +510,17 @@ class Store:
 
     async def show_overviews(self, guild_id: int) -> list[ShowOverview]:
         """Every show the server can see, by title, each with its critic average; one query."""
-        return shows.overviews(self._reader, guild_id)
+        return await shows.overviews(self._reader, guild_id)
 
     async def find_own_show_by_title(self, guild_id: int, title: str, season: int = 1) -> Show | None:
         """The server's own show of this title in any case and season (catalog shows are not looked at)."""
-        return shows.own_by_title(self._reader, guild_id, title, season)
+        return await shows.own_by_title(self._reader, guild_id, title, season)
 
     # -- server settings -----------------------------------------------------------
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         """The server's settings; the defaults (nothing chosen) if its admins never chose."""
-        return guild_settings.get(self._reader, guild_id)
+        return await guild_settings.get(self._reader, guild_id)
 
     async def set_default_show(self, guild_id: int, show_id: int | None) -> GuildSettings:
         """Choose (or with None, clear) the server's default show.
@@ -512,12 +557,15 @@ class Store:
         earlier comment and its spoiler flag stay (a new score without a new comment).
         ``spoiler`` must be False without a comment. The score must be 0.5–5, the comment
         1–1000 characters, and the show visible to the server with that episode; the schema
-        enforces all of it and a violation raises :class:`sqlite3.IntegrityError`.
+        enforces all of it and a violation raises the engine's integrity error
+        (:class:`sqlite3.IntegrityError`, asyncpg's ``IntegrityConstraintViolationError``).
         """
         key = (guild_id, show_id, episode, user_id)
 
         async def write(tx: Transaction) -> RatingChange:
-            # Read inside the transaction: no other write can land between this and the upsert.
+            # Read inside the transaction: no other write of this rating can land between this and
+            # the upsert (SQLite writes one at a time; PostgreSQL waits for the member's other write).
+            await tx.serialise(f"rating {guild_id} {show_id} {episode} {user_id}")
             previous = await ratings.fetch(tx, key)
             current = await ratings.upsert(
                 tx,
@@ -534,7 +582,7 @@ class Store:
         return await self._writer.group(write)
 
     async def rating(self, guild_id: int, show_id: int, episode: int, user_id: int) -> Rating | None:
-        return ratings.rating(self._reader, (guild_id, show_id, episode, user_id))
+        return await ratings.rating(self._reader, (guild_id, show_id, episode, user_id))
 
     async def delete_rating(self, guild_id: int, show_id: int, episode: int, user_id: int) -> Rating | None:
         """Delete a member's rating (comment included); returns what was deleted, if anything."""
@@ -549,30 +597,30 @@ class Store:
             return await ratings.clear_comment(tx, (guild_id, show_id, episode, user_id))
 
     async def episode_tally(self, guild_id: int, show_id: int, episode: int) -> Tally:
-        return ratings.episode_tally(self._reader, guild_id, show_id, episode)
+        return await ratings.episode_tally(self._reader, guild_id, show_id, episode)
 
     async def show_tallies(self, guild_id: int, show_id: int) -> dict[int, Tally]:
         """Each rated episode's tally in this server, by episode number; unrated ones are absent."""
-        return ratings.show_tallies(self._reader, guild_id, show_id)
+        return await ratings.show_tallies(self._reader, guild_id, show_id)
 
     async def show_tally(self, guild_id: int, show_id: int) -> Tally:
         """Every rating of every episode of the show in this server, taken together."""
-        return ratings.show_tally(self._reader, guild_id, show_id)
+        return await ratings.show_tally(self._reader, guild_id, show_id)
 
     async def comments(
         self, guild_id: int, show_id: int, episode: int, *, limit: int, offset: int
     ) -> list[Rating]:
         """One page of the server's ratings of the episode that have a comment, newest first."""
-        return ratings.comments(self._reader, guild_id, show_id, episode, limit=limit, offset=offset)
+        return await ratings.comments(self._reader, guild_id, show_id, episode, limit=limit, offset=offset)
 
     async def comment_count(self, guild_id: int, show_id: int, episode: int) -> int:
-        return ratings.comment_count(self._reader, guild_id, show_id, episode)
+        return await ratings.comment_count(self._reader, guild_id, show_id, episode)
 
     async def member_ratings(
         self, guild_id: int, user_id: int, show_id: int | None = None
     ) -> list[MemberRating]:
         """A member's ratings in a server (of one show, if given), by show title then episode."""
-        return ratings.member_ratings(self._reader, guild_id, user_id, show_id)
+        return await ratings.member_ratings(self._reader, guild_id, user_id, show_id)
 
     async def remove_comment(
         self,
@@ -597,10 +645,10 @@ class Store:
         self, guild_id: int, *, limit: int = 20, offset: int = 0
     ) -> list[CommentRemoval]:
         """The server's comment removals, newest first."""
-        return ratings.removals(self._reader, guild_id, limit=limit, offset=offset)
+        return await ratings.removals(self._reader, guild_id, limit=limit, offset=offset)
 
     async def comment_removal_count(self, guild_id: int) -> int:
-        return ratings.removal_count(self._reader, guild_id)
+        return await ratings.removal_count(self._reader, guild_id)
 
     def read_plans(self) -> AbstractContextManager[dict[str, list[str]]]:
         """Collects SQLite's plan of every read made inside the block (see :meth:`Reader.plans`)."""
@@ -608,4 +656,15 @@ class Store:
 
     async def show_titles(self, show_ids: Iterable[int]) -> dict[int, str]:
         """Titles of shows by id, whoever owns them (for logs that outlive a show's visibility)."""
-        return shows.titles(self._reader, show_ids)
+        return await shows.titles(self._reader, show_ids)
+
+
+def _postgresql_open_failure(exc: Exception, where: str, password: str | None) -> StoreOpenError:
+    """Why a PostgreSQL database could not be opened, with the redacted URL as its path."""
+    failure = describe_open_failure(exc, Path(where))
+    if failure.reason == "unknown" or isinstance(exc, OSError):
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        failure = StoreOpenError("unknown", Path(where), detail)
+    if password and password in failure.detail:  # a driver quoting the DSN back: never show it
+        failure.detail = failure.detail.replace(password, "***")
+    return failure

@@ -10,10 +10,12 @@ once per fault, not once per write.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import errno
 import logging
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.store.errors import Outage, WriteUnavailable
+from bot.store.reader import Row
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +45,56 @@ _OUTAGES = {
 }
 
 
+# PostgreSQL's SQLSTATEs for the same faults, by exact code, then by class (the first two characters).
+_POSTGRESQL_OUTAGES = {
+    "53100": Outage.FULL,  # disk_full
+    "25006": Outage.READ_ONLY,  # read_only_sql_transaction (a hot standby, default_transaction_read_only)
+    "53300": Outage.BUSY,  # too_many_connections
+    "55P03": Outage.BUSY,  # lock_not_available (lock_timeout)
+    "57014": Outage.BUSY,  # query_canceled (statement_timeout)
+    "40001": Outage.BUSY,  # serialization_failure
+    "40P01": Outage.BUSY,  # deadlock_detected
+    "57P01": Outage.IO,  # admin_shutdown
+    "57P02": Outage.IO,  # crash_shutdown
+    "57P03": Outage.IO,  # cannot_connect_now (starting up, shutting down)
+    "58030": Outage.IO,  # io_error
+}
+_POSTGRESQL_OUTAGE_CLASSES = {
+    "08": Outage.IO,  # connection_exception
+    "53": Outage.IO,  # insufficient_resources (out of memory, …)
+    "58": Outage.IO,  # system_error
+}
+
+
+def _postgresql_outage(exc: BaseException) -> Outage | None:
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate:
+        return _POSTGRESQL_OUTAGES.get(sqlstate) or _POSTGRESQL_OUTAGE_CLASSES.get(sqlstate[:2])
+    # asyncpg's own errors for a connection that went away carry no SQLSTATE; only look when
+    # asyncpg is loaded, so a SQLite bot never imports it.
+    asyncpg = sys.modules.get("asyncpg")
+    if asyncpg is None:
+        return None
+    if isinstance(exc, asyncpg.ConnectionDoesNotExistError):
+        return Outage.IO
+    # A connection the server killed mid-statement can leave asyncpg's protocol in a state it
+    # reports as an internal error ("cannot switch to state …"); the connection is unusable.
+    if isinstance(exc, asyncpg.InternalClientError):
+        return Outage.IO
+    if isinstance(exc, asyncpg.InterfaceError) and "connection" in str(exc).lower():
+        return Outage.IO
+    return None
+
+
 def outage_of(exc: BaseException) -> Outage | None:
     """The storage fault behind an exception, or None for anything else (a constraint, a bug)."""
     if isinstance(exc, WriteUnavailable):
         return exc.outage
+    if isinstance(exc, TimeoutError):  # a PostgreSQL pool or command timeout
+        return Outage.BUSY
+    postgresql = _postgresql_outage(exc)
+    if postgresql is not None:
+        return postgresql
     if isinstance(exc, sqlite3.Error):
         name = getattr(exc, "sqlite_errorname", "") or ""
         for prefix, outage in _OUTAGES.items():
@@ -68,19 +117,43 @@ def outage_of(exc: BaseException) -> Outage | None:
     return None
 
 
-class Transaction:
-    """The statements of one write transaction; only the writer hands these out."""
+class Transaction(abc.ABC):
+    """The statements of one write transaction; only a writer hands these out."""
+
+    @abc.abstractmethod
+    async def one(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    @abc.abstractmethod
+    async def all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    @abc.abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; returns how many rows it changed."""
+
+    @abc.abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+    @abc.abstractmethod
+    async def serialise(self, key: str) -> None:
+        """Wait until no other transaction holding ``key`` runs, for the rest of this one."""
+
+
+class SQLiteTransaction(Transaction):
+    """A transaction on the writer's aiosqlite connection."""
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
 
-    async def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
         """One row in one trip to the database thread (execute + fetchone + close would be three)."""
         rows = await self._connection.execute_fetchall(sql, params)
         return next(iter(rows), None)
 
-    async def all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def all(self, sql: str, params: Params = ()) -> list[Row]:
         return list(await self._connection.execute_fetchall(sql, params))
+
+    async def serialise(self, key: str) -> None:
+        """Nothing to wait for: SQLite's writer runs one transaction at a time."""
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns how many rows it changed."""
@@ -96,7 +169,7 @@ class Writer:
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._connection = connection
-        self._tx = Transaction(connection)
+        self._tx = SQLiteTransaction(connection)
         self.path = path
         self._lock = asyncio.Lock()
         # Writes waiting for the lock, to be committed together by whoever takes it next.
@@ -139,7 +212,15 @@ class Writer:
         async with self._lock:
             await self._connection.close()
 
-    async def read(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def schema_version(self) -> int:
+        row = await self.read("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def integrity_check(self) -> str:
+        row = await self.read("PRAGMA integrity_check")
+        return str(row[0]) if row else "no answer"
+
+    async def read(self, sql: str, params: Params = ()) -> Row | None:
         """A read on the write connection, outside any transaction: for PRAGMAs about the file."""
         async with self._lock:
             return await self._tx.one(sql, params)

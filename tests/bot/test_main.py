@@ -19,10 +19,10 @@ async def test_without_a_token_it_says_exactly_what_to_do(tmp_path: Path) -> Non
 
 
 async def test_a_token_in_dot_env_is_read_and_a_bad_key_named(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={TOKEN}\nDATABASE_URL=postgres://db/dramabot\n")
+    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={TOKEN}\nDATABASE_URL=mysql://db/dramabot\n")
     code, stderr = await run_entry(tmp_path, clean_env())
     assert code == 2
-    assert stderr.startswith("dramabot: DATABASE_URL: only SQLite is supported")
+    assert stderr.startswith("dramabot: DATABASE_URL: only SQLite and PostgreSQL are supported")
 
 
 async def test_part_of_the_shards_on_sqlite_is_refused_in_one_line(tmp_path: Path) -> None:

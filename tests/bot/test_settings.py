@@ -61,8 +61,17 @@ def test_every_key_is_read() -> None:
         ({"DISCORD_TOKEN": "   "}, "DISCORD_TOKEN", "cp .env.example .env"),
         ({"DISCORD_TOKEN": f"Bot {TOKEN}"}, "DISCORD_TOKEN", "remove the 'Bot ' prefix"),
         ({"DISCORD_TOKEN": "paste-your-token-here"}, "DISCORD_TOKEN", "three parts"),
-        ({"DATABASE_URL": "postgres://db/bot"}, "DATABASE_URL", "only SQLite"),
-        ({"DATABASE_URL": "sqlite:/data.db"}, "DATABASE_URL", "only SQLite"),
+        ({"DATABASE_URL": "mysql://db/bot"}, "DATABASE_URL", "only SQLite and PostgreSQL"),
+        ({"DATABASE_URL": "sqlite:/data.db"}, "DATABASE_URL", "only SQLite and PostgreSQL"),
+        ({"DATABASE_URL": "postgresql://db"}, "DATABASE_URL", "with a host and a database name"),
+        ({"DATABASE_URL": "postgresql:///bot"}, "DATABASE_URL", "with a host and a database name"),
+        ({"DATABASE_URL": "postgresql://db:port/bot"}, "DATABASE_URL", "'port' is not a port number"),
+        ({"DATABASE_URL": "postgresql://db:99999/bot"}, "DATABASE_URL", "is not a port number"),
+        ({"DATABASE_URL": "postgresql://db/bot?sslmode=maybe"}, "DATABASE_URL", "not one of disable"),
+        ({"DATABASE_URL": "postgresql://db/bot?pool=3"}, "DATABASE_URL", "?pool= is not supported"),
+        ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE", "between 1 and 100"),
+        ({"DATABASE_POOL_SIZE": "101"}, "DATABASE_POOL_SIZE", "between 1 and 100"),
+        ({"DATABASE_POOL_SIZE": "ten"}, "DATABASE_POOL_SIZE", "between 1 and 100"),
         ({"DATABASE_URL": "sqlite:///"}, "DATABASE_URL", "expected sqlite:///"),
         ({"DATABASE_URL": "sqlite:///:memory:"}, "DATABASE_URL", "not a database file"),
         ({"DEV_GUILD_ID": "my server"}, "DEV_GUILD_ID", "Copy Server ID"),
@@ -123,17 +132,75 @@ def test_a_query_string_or_fragment_is_refused_with_what_to_remove(url: str, ext
 
 def test_an_unsupported_database_names_the_supported_forms() -> None:
     with pytest.raises(SettingsError) as caught:
-        DatabaseUrl.parse("postgresql://bot:s3cret@db/dramabot")
+        DatabaseUrl.parse("mysql://bot:s3cret@db/dramabot")
     message = str(caught.value)
-    assert "only SQLite is supported" in message and "sqlite:////absolute/path.db" in message
-    assert "not 'postgresql'" in message and "s3cret" not in message
+    assert "only SQLite and PostgreSQL are supported" in message and "sqlite:////absolute/path.db" in message
+    assert "postgresql://user:password@host:5432/dbname" in message
+    assert "not 'mysql'" in message and "s3cret" not in message
+
+
+@pytest.mark.parametrize(
+    ("url", "expected", "redacted"),
+    [
+        (
+            "postgresql://bot:s3cret@db.example:6432/dramabot",
+            DatabaseUrl("postgresql", Path("dramabot"), "bot", "s3cret", "db.example", 6432),
+            "postgresql://bot:***@db.example:6432/dramabot",
+        ),
+        (
+            # postgres:// is libpq's alias; the port defaults to 5432; the scheme is any case.
+            "Postgres://bot@db/dramabot",
+            DatabaseUrl("postgresql", Path("dramabot"), "bot", None, "db", 5432),
+            "postgresql://bot@db:5432/dramabot",
+        ),
+        (
+            # A password with URL characters is percent-encoded, and decoded for connecting.
+            "postgresql://bot:p%40ss%2Fw%3Ard@127.0.0.1/drama%20bot?sslmode=require",
+            DatabaseUrl("postgresql", Path("drama bot"), "bot", "p@ss/w:rd", "127.0.0.1", 5432, "require"),
+            "postgresql://bot:***@127.0.0.1:5432/drama bot?sslmode=require",
+        ),
+        (
+            "postgresql://bot@/dramabot?host=/run/postgresql",
+            DatabaseUrl("postgresql", Path("dramabot"), "bot", None, "/run/postgresql", 5432),
+            "postgresql://bot@:5432/dramabot?host=/run/postgresql",
+        ),
+    ],
+)
+def test_postgresql_url_forms(url: str, expected: DatabaseUrl, redacted: str) -> None:
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": url, "DATABASE_POOL_SIZE": "25"})
+    assert settings.database_url == expected
+    assert settings.database_url.is_postgresql
+    assert settings.database_pool_size == 25
+    assert settings.database_url.redacted() == redacted == str(settings.database_url)
+
+
+def test_the_pool_size_defaults_to_ten() -> None:
+    assert Settings.from_env({"DISCORD_TOKEN": TOKEN}).database_pool_size == 10
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://bot:s3cret@db:99999/dramabot",
+        "postgresql://bot:s3cret@db:nope/dramabot",
+        "postgresql://bot:s3cret@db/dramabot?sslmode=s3cret",
+        "postgresql://bot:s3cret@db/dramabot?s3cret=1",
+        "postgresql://bot:s3cret@db/",
+        "postgresql://bot:s3cret@db/dramabot#s3cret",
+    ],
+)
+def test_a_password_never_shows_in_a_settings_error(url: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        DatabaseUrl.parse(url.replace("s3cret@", "hunter2@"))
+    assert "hunter2" not in str(caught.value) and "hunter2" not in repr(caught.value.facts)
 
 
 def test_a_server_database_url_is_redacted_without_its_password() -> None:
-    # What postgresql:// will parse into: the password is kept for connecting, never shown.
     url = DatabaseUrl("postgresql", Path("dramabot"), username="bot", password="s3cret", host="db", port=5432)
     assert url.redacted() == "postgresql://bot:***@db:5432/dramabot"
     assert "s3cret" not in repr(url) and "s3cret" not in str(url)
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "postgresql://bot:s3cret@db/x"})
+    assert "s3cret" not in repr(settings)
 
 
 def test_how_long_to_keep_trying_discord_is_a_number_of_seconds() -> None:

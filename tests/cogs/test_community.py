@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,8 @@ from tests.helpers import (
     run_bot,
     settings_for,
     snapshot,
+    sql,
+    sql_batch,
 )
 
 
@@ -62,9 +63,7 @@ async def test_rating_again_replaces_the_earlier_rating_and_says_so(
     assert reply.startswith("Updated your rating for **Run On** episode 16 from 4/5 to **4.5/5**.")
     assert "Your earlier comment is kept." in reply
     assert reply.endswith("Members: 4.5/5 from 1 rating in this server.")
-    with sqlite3.connect(database) as connection:
-        rows = connection.execute("SELECT halves, comment FROM rating").fetchall()
-    assert rows == [(9, "Loved the ending")]
+    assert sql(database, "SELECT halves, comment FROM rating") == [(9, "Loved the ending")]
 
 
 @pytest.mark.parametrize(
@@ -91,14 +90,14 @@ async def test_bad_ratings_are_refused_and_nothing_is_written(
 async def test_a_show_of_another_server_cannot_be_rated(
     drama: DramaBot, emulator: DiscordEmulator, server: Server, database: Path
 ) -> None:
-    with sqlite3.connect(database) as connection:
-        (theirs,) = connection.execute(
-            "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (999, 'Theirs', 'theirs', 2)"
-            " RETURNING id"
-        ).fetchone()
-        connection.executemany(
-            "INSERT INTO episode (show_id, number) VALUES (?, ?)", [(theirs, 1), (theirs, 2)]
-        )
+    [(theirs,)] = sql(
+        database,
+        "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (999, 'Theirs', 'theirs', 2)"
+        " RETURNING id",
+    )
+    sql_batch(
+        database, [("INSERT INTO episode (show_id, number) VALUES (?, ?)", (theirs, n)) for n in (1, 2)]
+    )
     before = snapshot(database)
     for typed in (f"id:{theirs}", "Theirs"):
         reply = private_reply(await emulator.invoke(server.alice, "rate", episode=1, score=4, show=typed))
@@ -228,8 +227,7 @@ async def test_two_hundred_members_rating_at_once_are_all_kept_exactly(
         *(rate(emulator, member, 16, score) for member, score in zip(members, scores, strict=True))
     )
     assert all(reply.startswith("Saved your rating") for reply in replies)
-    with sqlite3.connect(database) as connection:
-        assert connection.execute("SELECT count(*), sum(halves) FROM rating").fetchone() == (200, 1100)
+    assert sql(database, "SELECT count(*), sum(halves) FROM rating") == [(200, 1100)]
     # 1100 halves over 200 ratings: exactly 2.75.
     assert await score_line(emulator, server.alice, 16) == "Members: 2.75/5 from 200 ratings"
 

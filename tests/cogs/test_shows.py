@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,17 @@ import pytest
 
 from bot.bot import DramaBot
 from emulator import ClientRejected, DiscordEmulator, EmuFile, EmuMember
-from tests.helpers import Server, fields, only_embed, private_reply, rate, run_bot, settings_for, snapshot
+from tests.helpers import (
+    Server,
+    fields,
+    only_embed,
+    private_reply,
+    rate,
+    run_bot,
+    settings_for,
+    snapshot,
+    sql,
+)
 
 MANAGE_SERVER = discord.Permissions(manage_guild=True).value
 REVIEWS = Path(__file__).resolve().parent.parent / "fixtures" / "reviews"
@@ -257,9 +266,8 @@ async def test_removing_a_show_asks_first_and_takes_its_ratings(
     asked = await emulator.invoke(admin, "show remove", show="Moving")
     await emulator.click(admin, asked.message, buttons(asked.message)["Confirm"]["custom_id"])
     assert asked.message.content == "Deleted **Moving** with 1 rating and 1 comment."
-    with sqlite3.connect(database) as connection:
-        assert connection.execute("SELECT count(*) FROM rating").fetchone() == (0,)
-        assert connection.execute("SELECT count(*) FROM show WHERE guild_id IS NOT NULL").fetchone() == (0,)
+    assert sql(database, "SELECT count(*) FROM rating") == [(0,)]
+    assert sql(database, "SELECT count(*) FROM show WHERE guild_id IS NOT NULL") == [(0,)]
     reply = private_reply(await emulator.invoke(server.alice, "score episode", number=1, show="Moving"))
     assert reply.startswith("I don't know a show called")
 

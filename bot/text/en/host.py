@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Final
 
 _SQLITE_FORMS = "sqlite:///relative/path.db or sqlite:////absolute/path.db"
+_POSTGRESQL_FORM = "postgresql://user:password@host:5432/dbname"
 
 MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     # -- counted units ---------------------------------------------------------------------------
@@ -30,8 +31,22 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
         "https://discord.com/developers/applications > your app > Bot > Reset Token"
     ),
     "host.settings.database_scheme": (
-        "only SQLite is supported for now; use sqlite:///data/dramabot.db "
-        "(relative) or sqlite:////absolute/path.db, not {scheme!r}"
+        "only SQLite and PostgreSQL are supported; use sqlite:///data/dramabot.db "
+        "(relative), sqlite:////absolute/path.db or "
+        + _POSTGRESQL_FORM
+        + " (postgres:// too), not {scheme!r}"
+    ),
+    "host.settings.postgresql_form": "expected " + _POSTGRESQL_FORM + ", with a host and a database name",
+    "host.settings.postgresql_fragment": "remove the #fragment: expected " + _POSTGRESQL_FORM,
+    "host.settings.postgresql_port": "port {port!r} is not a port number (1-65535); expected "
+    + _POSTGRESQL_FORM,
+    "host.settings.postgresql_sslmode": "sslmode={value!r} is not one of {modes}",
+    "host.settings.postgresql_option": (
+        "?{option}= is not supported; a PostgreSQL DATABASE_URL takes only {options} after the '?'"
+    ),
+    "host.settings.pool_size": (
+        "{value!r} is not a number of connections between 1 and {most}; use e.g. {default} (the default) "
+        "or leave it empty"
     ),
     "host.settings.database_form": "expected " + _SQLITE_FORMS,
     "host.settings.database_not_a_file": (

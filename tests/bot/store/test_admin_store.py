@@ -1,4 +1,4 @@
-"""Server admins' shows and settings on real SQLite files: create, copy, edit, delete, replace."""
+"""Server admins' shows and settings on SQLite and PostgreSQL: create, copy, edit, delete, replace."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +31,7 @@ from bot.store import (
     StoreConflict,
     Tally,
 )
-from tests.helpers import run_on, snapshot
+from tests.helpers import execute, query, run_on, store_snapshot
 
 GUILD_A = 1001
 GUILD_B = 1002
@@ -73,35 +72,31 @@ async def rate(
     )
 
 
-def rows_of_show(path: Path, show_id: int) -> dict[str, int]:
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        return {
-            table: connection.execute(
-                f"SELECT count(*) FROM {table} WHERE show_id = ?",  # noqa: S608
-                (show_id,),
-            ).fetchone()[0]
-            for table in ("show_alias", "episode", "rating", "episode_tally", "comment_removal")
-        }
+async def rows_of_show(store: Store, show_id: int) -> dict[str, int]:
+    return {
+        table: (await query(store, f"SELECT count(*) FROM {table} WHERE show_id = ?", (show_id,)))[0][0]  # noqa: S608
+        for table in ("show_alias", "episode", "rating", "episode_tally", "comment_removal")
+    }
 
 
-def tally_rows(path: Path) -> list[tuple[int, ...]]:
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        return connection.execute(
-            "SELECT guild_id, show_id, episode, ratings, total_halves FROM episode_tally ORDER BY 1, 2, 3"
-        ).fetchall()
+async def tally_rows(store: Store) -> list[tuple[Any, ...]]:
+    return await query(
+        store, "SELECT guild_id, show_id, episode, ratings, total_halves FROM episode_tally ORDER BY 1, 2, 3"
+    )
 
 
-def recounted_tally(path: Path) -> list[tuple[int, ...]]:
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        return connection.execute(
-            "SELECT guild_id, show_id, episode, count(*), sum(halves) FROM rating "
-            "GROUP BY guild_id, show_id, episode ORDER BY 1, 2, 3"
-        ).fetchall()
+async def recounted_tally(store: Store) -> list[tuple[Any, ...]]:
+    return await query(
+        store,
+        "SELECT guild_id, show_id, episode, count(*), sum(halves) FROM rating "
+        "GROUP BY guild_id, show_id, episode ORDER BY 1, 2, 3",
+    )
 
 
-def foreign_key_problems(path: Path) -> list[tuple[Any, ...]]:
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        return connection.execute("PRAGMA foreign_key_check").fetchall()
+async def foreign_key_problems(store: Store) -> list[tuple[Any, ...]]:
+    if store.backend == "PostgreSQL":
+        return []  # PostgreSQL checks every foreign key on every write; there is nothing to look for
+    return await query(store, "PRAGMA foreign_key_check")
 
 
 # -- creating and copying ----------------------------------------------------------------------
@@ -159,24 +154,24 @@ async def test_a_show_is_its_title_and_season_and_a_server_sees_each_once(
     store: Store, run_on_id: int
 ) -> None:
     # The catalog's Run On is visible to every server: its title and season are taken there ...
-    before = snapshot(store.path)
+    before = await store_snapshot(store)
     for clash in ("Run On", "RUN ON", "  run   on "):
         with pytest.raises(ShowTitleTaken) as refused:
             await store.create_show(GUILD_A, spec(clash, 3))
         assert (refused.value.title, refused.value.season, refused.value.catalog) == (clash, 1, True)
         assert isinstance(refused.value, StoreConflict)
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
     # ... but a second season is its own show.
     second = await store.create_show(GUILD_A, spec("run on", 8, season=2))
     assert (second.title, second.season, second.is_catalog) == ("run on", 2, False)
     # A server's own titles are unique among themselves, in any case or spacing, per season.
     ours = await store.create_show(GUILD_A, spec("Moving", 20))
-    before = snapshot(store.path)
+    before = await store_snapshot(store)
     for clash in ("MOVING", "  moving "):
         with pytest.raises(ShowTitleTaken) as refused:
             await store.create_show(GUILD_A, spec(clash, 3))
         assert (refused.value.title, refused.value.catalog) == (clash, False)
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
     # Another server may use the same title.
     theirs = await store.create_show(GUILD_B, spec("Moving", 20))
     assert theirs.guild_id == GUILD_B and theirs.id != ours.id
@@ -187,16 +182,18 @@ async def test_a_show_is_its_title_and_season_and_a_server_sees_each_once(
     ]
 
 
-async def test_a_bad_spec_is_refused_by_the_schema_and_leaves_nothing(store: Store) -> None:
-    before = snapshot(store.path)
-    with pytest.raises(sqlite3.IntegrityError):
+async def test_a_bad_spec_is_refused_by_the_schema_and_leaves_nothing(
+    store: Store, integrity_error: type[Exception]
+) -> None:
+    before = await store_snapshot(store)
+    with pytest.raises(integrity_error):
         await store.create_show(GUILD_A, spec("Ours", 3, year=1800))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_error):
         # A critic score above 5: the episode row is refused, and the show row goes with the rollback.
         await store.create_show(
             GUILD_A, spec("Ours", 3, episodes=(EpisodeSpec(number=2, critic_score=Score(11)),))
         )
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
 
 
 async def test_copying_a_catalog_show_copies_fields_episodes_and_aliases(
@@ -294,11 +291,11 @@ async def test_update_show_changes_only_the_given_fields(store: Store) -> None:
 async def test_a_title_clash_on_update_changes_nothing(store: Store) -> None:
     await own_show(store, "Taken")
     show_id = await own_show(store, "Ours")
-    before = snapshot(store.path)
+    before = await store_snapshot(store)
     with pytest.raises(ShowTitleTaken) as refused:
         await store.update_show(GUILD_A, show_id, title="taken", year=2001, episode_count=2, aliases=["x"])
     assert refused.value.title == "taken"
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
 
 
 async def test_growing_a_run_adds_blank_episodes_and_keeps_the_rest(store: Store) -> None:
@@ -322,17 +319,17 @@ async def test_shrinking_over_rated_episodes_is_refused_with_exact_counts(store:
     await rate(store, show_id, 4, user_id=ALICE, comment="Hm.")
     await rate(store, show_id, 4, user_id=BOB)
     await rate(store, show_id, 6, user_id=CAROL)
-    before = snapshot(store.path)
+    before = await store_snapshot(store)
 
     with pytest.raises(EpisodesHaveRatings) as refused:
         await store.update_show(GUILD_A, show_id, episode_count=3, title="Shorter", year=2001)
     assert (refused.value.ratings, refused.value.episodes) == (3, 2)
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
 
     with pytest.raises(EpisodesHaveRatings) as refused:
         await store.update_show(GUILD_A, show_id, episode_count=5)
     assert (refused.value.ratings, refused.value.episodes) == (1, 1)
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
 
 
 async def test_shrinking_over_unrated_episodes_deletes_them(store: Store) -> None:
@@ -343,10 +340,10 @@ async def test_shrinking_over_unrated_episodes_deletes_them(store: Store) -> Non
     assert [e.number for e in await store.episodes(show_id)] == [1, 2, 3]
     assert await store.episode_tally(GUILD_A, show_id, 3) == Tally(1, 9)
     assert await store.integrity_check() == "ok"
-    assert foreign_key_problems(store.path) == []
+    assert await foreign_key_problems(store) == []
 
 
-async def test_verdict_summary_and_episode_setters(store: Store) -> None:
+async def test_verdict_summary_and_episode_setters(store: Store, integrity_error: type[Exception]) -> None:
     show_id = await own_show(store, "Ours", 3)
 
     judged = await store.set_verdict(GUILD_A, show_id, Score(17), "Lovely.")
@@ -390,7 +387,7 @@ async def test_verdict_summary_and_episode_setters(store: Store) -> None:
     with pytest.raises(EpisodeNotFound):
         await store.set_episode_summary(GUILD_A, show_id, 0, "Nope.")
     # The schema keeps scores in range: a critic score is 0–5.
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_error):
         await store.set_episode(GUILD_A, show_id, 1, score=Score(11))
 
 
@@ -413,23 +410,23 @@ WRITES: dict[str, Write] = {
 @pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
 async def test_a_catalog_show_is_read_only_for_servers(store: Store, run_on_id: int, write: Write) -> None:
     await rate(store, run_on_id, 16)
-    before = snapshot(store.path)
+    before = await store_snapshot(store)
     with pytest.raises(ShowReadOnly) as refused:
         await write(store, GUILD_A, run_on_id)
     assert refused.value.title == "Run On"
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
 
 
 @pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
 async def test_another_servers_show_is_not_found(store: Store, write: Write) -> None:
     theirs = await own_show(store, "Theirs", 4, guild_id=GUILD_B)
     await rate(store, theirs, 4, guild_id=GUILD_B)
-    before = snapshot(store.path)
+    before = await store_snapshot(store)
     with pytest.raises(ShowNotFound):
         await write(store, GUILD_A, theirs)
     with pytest.raises(ShowNotFound):
         await write(store, GUILD_A, 99_999)
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
 
 
 async def test_footprints_need_a_visible_show(store: Store, run_on_id: int) -> None:
@@ -464,7 +461,7 @@ async def test_deleting_a_show_takes_everything_of_it_along(store: Store, run_on
     await store.set_curator_role(GUILD_A, ROLE)
     await store.set_default_show(GUILD_B, run_on_id)
     catalog_before = (await store.visible_show(GUILD_A, run_on_id), await store.episodes(run_on_id))
-    assert rows_of_show(store.path, show.id) == {
+    assert await rows_of_show(store, show.id) == {
         "show_alias": 1,
         "episode": 4,
         "rating": 3,
@@ -477,7 +474,7 @@ async def test_deleting_a_show_takes_everything_of_it_along(store: Store, run_on
     assert await store.delete_show(GUILD_A, show.id) == expected
 
     assert await store.visible_show(GUILD_A, show.id) is None
-    assert rows_of_show(store.path, show.id) == dict.fromkeys(rows_of_show(store.path, show.id), 0)
+    assert await rows_of_show(store, show.id) == dict.fromkeys(await rows_of_show(store, show.id), 0)
     assert await store.comment_removals(GUILD_A) == []
     assert await store.guild_settings(GUILD_A) == GuildSettings(GUILD_A, None, ROLE)
     assert await store.guild_settings(GUILD_B) == GuildSettings(GUILD_B, run_on_id, None)
@@ -485,9 +482,9 @@ async def test_deleting_a_show_takes_everything_of_it_along(store: Store, run_on
     assert (await store.visible_show(GUILD_A, run_on_id), await store.episodes(run_on_id)) == catalog_before
     assert await store.episode_tally(GUILD_A, run_on_id, 16) == Tally(1, 8)
     assert await store.episode_tally(GUILD_B, run_on_id, 16) == Tally(1, 8)
-    assert tally_rows(store.path) == recounted_tally(store.path)
+    assert await tally_rows(store) == await recounted_tally(store)
     assert await store.integrity_check() == "ok"
-    assert foreign_key_problems(store.path) == []
+    assert await foreign_key_problems(store) == []
     # The title is free again.
     assert (await store.create_show(GUILD_A, spec("OURS"))).title == "OURS"
 
@@ -559,13 +556,13 @@ async def test_replace_keeps_ratings_on_surviving_episodes_and_drops_the_rest(st
     ]
     assert await store.show_tallies(GUILD_A, old.id) == {2: Tally(2, 11), 4: Tally(1, 10)}
     assert (await store.rating(GUILD_A, old.id, 2, ALICE)).comment == "Kept."  # type: ignore[union-attr]
-    assert tally_rows(store.path) == recounted_tally(store.path)
+    assert await tally_rows(store) == await recounted_tally(store)
     assert await store.show_footprint(GUILD_A, old.id) == ShowFootprint(
         ratings=3, comments=1, episodes=4, critic_scores=1, rated_episodes=2
     )
     assert (await store.guild_settings(GUILD_A)).default_show_id == old.id
     assert await store.integrity_check() == "ok"
-    assert foreign_key_problems(store.path) == []
+    assert await foreign_key_problems(store) == []
 
 
 async def test_replace_may_grow_a_run_and_keep_its_title(store: Store) -> None:
@@ -584,16 +581,16 @@ async def test_replace_refuses_another_shows_title_and_changes_nothing(store: St
     await own_show(store, "Taken")
     show_id = await own_show(store, "Ours", 6)
     await rate(store, show_id, 6)
-    before = snapshot(store.path)
+    before = await store_snapshot(store)
     with pytest.raises(ShowTitleTaken) as refused:
         await store.replace_show(GUILD_A, show_id, spec("TAKEN", 2))
     assert refused.value.title == "TAKEN"
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
     # Nor may it take the title and season of a catalog show the server sees, until it hides that.
     with pytest.raises(ShowTitleTaken) as refused:
         await store.replace_show(GUILD_A, show_id, spec("Run On", 6))
     assert refused.value.catalog
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
     await store.hide_show(GUILD_A, run_on_id)
     assert (await store.replace_show(GUILD_A, show_id, spec("Run On", 6))).title == "Run On"
 
@@ -647,7 +644,9 @@ async def test_find_own_show_by_title_ignores_case_and_other_shows(store: Store,
 # -- server settings ---------------------------------------------------------------------------
 
 
-async def test_guild_settings_default_and_upsert_independently(store: Store, run_on_id: int) -> None:
+async def test_guild_settings_default_and_upsert_independently(
+    store: Store, run_on_id: int, integrity_error: type[Exception]
+) -> None:
     assert await store.guild_settings(GUILD_A) == GuildSettings(GUILD_A, None, None)
 
     assert await store.set_curator_role(GUILD_A, ROLE) == GuildSettings(GUILD_A, None, ROLE)
@@ -661,42 +660,42 @@ async def test_guild_settings_default_and_upsert_independently(store: Store, run
 
     assert await store.set_default_show(GUILD_B, None) == GuildSettings(GUILD_B, None, None)
     assert await store.guild_settings(GUILD_B + 1) == GuildSettings(GUILD_B + 1, None, None)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_error):
         await store.set_curator_role(GUILD_A, 0)
 
 
-async def test_a_default_show_must_be_visible_to_its_server(store: Store, run_on_id: int) -> None:
+async def test_a_default_show_must_be_visible_to_its_server(
+    store: Store, run_on_id: int, integrity_error: type[Exception]
+) -> None:
     theirs = await own_show(store, "Theirs", guild_id=GUILD_B)
     ours = await own_show(store, "Ours", guild_id=GUILD_A)
     await store.set_default_show(GUILD_A, ours)
-    before = snapshot(store.path)
+    before = await store_snapshot(store)
     for show_id in (theirs, 99_999):
         with pytest.raises(ShowNotFound):
             await store.set_default_show(GUILD_A, show_id)
         with pytest.raises(ShowNotFound):
             await store.set_default_show(GUILD_B + 5, show_id if show_id != theirs else ours)
-    assert snapshot(store.path) == before
+    assert await store_snapshot(store) == before
 
     # The schema itself refuses, whoever writes.
-    with contextlib.closing(sqlite3.connect(store.path, isolation_level=None)) as connection:
-        connection.execute("PRAGMA foreign_keys = ON")
-        refused = [
-            ("INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)", (GUILD_B + 9, theirs)),
-            ("UPDATE guild_setting SET default_show_id = ? WHERE guild_id = ?", (theirs, GUILD_A)),
-            ("UPDATE guild_setting SET guild_id = ? WHERE guild_id = ?", (GUILD_B + 9, GUILD_A)),
-            ("UPDATE show SET guild_id = ? WHERE id = ?", (GUILD_B, ours)),
-            ("INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)", (GUILD_B + 9, 99_999)),
-            ("INSERT INTO guild_setting (guild_id) VALUES (0)", ()),
-            ("INSERT INTO guild_setting (guild_id, curator_role_id) VALUES (?, -1)", (GUILD_B + 9,)),
-        ]
-        for statement, parameters in refused:
-            with pytest.raises(sqlite3.IntegrityError):
-                connection.execute(statement, parameters)
-        # A catalog show suits every server.
-        connection.execute(
-            "INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)", (GUILD_B + 9, run_on_id)
-        )
-    assert snapshot(store.path)["guild_setting"] == [
+    refused = [
+        ("INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)", (GUILD_B + 9, theirs)),
+        ("UPDATE guild_setting SET default_show_id = ? WHERE guild_id = ?", (theirs, GUILD_A)),
+        ("UPDATE guild_setting SET guild_id = ? WHERE guild_id = ?", (GUILD_B + 9, GUILD_A)),
+        ("UPDATE show SET guild_id = ? WHERE id = ?", (GUILD_B, ours)),
+        ("INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)", (GUILD_B + 9, 99_999)),
+        ("INSERT INTO guild_setting (guild_id) VALUES (0)", ()),
+        ("INSERT INTO guild_setting (guild_id, curator_role_id) VALUES (?, -1)", (GUILD_B + 9,)),
+    ]
+    for statement, parameters in refused:
+        with pytest.raises(integrity_error):
+            await execute(store, statement, parameters)
+    # A catalog show suits every server.
+    await execute(
+        store, "INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)", (GUILD_B + 9, run_on_id)
+    )
+    assert (await store_snapshot(store))["guild_setting"] == [
         (GUILD_A, ours, None),
         (GUILD_B + 9, run_on_id, None),
     ]
@@ -724,16 +723,16 @@ async def test_copying_moves_the_servers_ratings_comments_removals_and_default_t
     assert [r.show_id for r in await store.comment_removals(GUILD_A)] == [copy.id]
     assert (await store.guild_settings(GUILD_A)).default_show_id == copy.id
     assert (await store.default_show(GUILD_A)).show == copy
-    assert tally_rows(store.path) == recounted_tally(store.path)
-    assert foreign_key_problems(store.path) == []
+    assert await tally_rows(store) == await recounted_tally(store)
+    assert await foreign_key_problems(store) == []
 
 
 async def test_the_only_show_copied_becomes_the_default_and_a_hidden_show_takes_no_ratings(
-    store: Store, run_on_id: int
+    store: Store, run_on_id: int, integrity_error: type[Exception]
 ) -> None:
     copy = await store.copy_catalog_show(GUILD_A, run_on_id)
     assert (await store.guild_settings(GUILD_A)).default_show_id == copy.id
-    with pytest.raises(sqlite3.IntegrityError, match="hidden"):
+    with pytest.raises(integrity_error, match="hidden"):
         await rate(store, run_on_id, 1)
     with pytest.raises(ShowNotFound):
         await store.set_default_show(GUILD_A, run_on_id)
@@ -781,6 +780,7 @@ async def test_an_episode_and_its_tally_come_in_one_read(store: Store, run_on_id
     assert await store.episode_with_tally(GUILD_A, run_on_id, 17) == (None, Tally(0, 0))
 
 
+@pytest.mark.sqlite_only
 async def test_an_unchanged_catalog_is_not_written_again(store: Store, run_on_id: int) -> None:
     """A read-only database must still start: loading the same catalog again writes nothing."""
     with contextlib.closing(sqlite3.connect(store.path)) as connection:

@@ -12,6 +12,9 @@ import pytest
 from bot.scores import Score
 from bot.store import Outage, RatingChange, Store, Tally, WriteUnavailable
 
+# SQLite's group commit and its write lock held by another process.
+pytestmark = pytest.mark.sqlite_only
+
 GUILD = 1
 
 

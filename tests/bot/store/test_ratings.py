@@ -1,18 +1,18 @@
-"""Member ratings on real SQLite files: upserts, exact tallies, constraints, comments, moderation."""
+"""Member ratings on SQLite and PostgreSQL: upserts, exact tallies, constraints, comments, moderation."""
 
 from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from dataclasses import replace
 from fractions import Fraction
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.scores import Score
 from bot.store import Rating, RatingChange, ShowSpec, Store, Tally
+from tests.helpers import execute, query
 
 GUILD_A = 1001
 GUILD_B = 1002
@@ -21,25 +21,19 @@ BOB = 502
 MOD = 900
 
 
-def raw(path: Path) -> sqlite3.Connection:
-    # Autocommit, like a maintenance script: each statement stands alone.
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA foreign_keys = ON")
-    return connection
-
-
-def own_show(path: Path, guild_id: int, title: str, episodes: int) -> int:
+async def own_show(store: Store, guild_id: int, title: str, episodes: int) -> int:
     """A server's own show, written directly: the store has no call for it yet."""
-    with raw(path) as connection:
-        show_id = connection.execute(
+    async with store.transaction() as tx:
+        row = await tx.one(
             "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (?, ?, ?, ?) RETURNING id",
             (guild_id, title, title.casefold(), episodes),
-        ).fetchone()[0]
-        connection.executemany(
-            "INSERT INTO episode (show_id, number) VALUES (?, ?)",
-            [(show_id, number) for number in range(1, episodes + 1)],
         )
-    return int(show_id)
+        assert row is not None
+        await tx.executemany(
+            "INSERT INTO episode (show_id, number) VALUES (?, ?)",
+            [(row[0], number) for number in range(1, episodes + 1)],
+        )
+    return int(row[0])
 
 
 async def rate(
@@ -68,19 +62,18 @@ async def rate(
     )
 
 
-def tally_rows(path: Path) -> list[tuple[int, int, int, int, int]]:
-    with raw(path) as connection:
-        return connection.execute(
-            "SELECT guild_id, show_id, episode, ratings, total_halves FROM episode_tally ORDER BY 1, 2, 3"
-        ).fetchall()
+async def tally_rows(store: Store) -> list[tuple[Any, ...]]:
+    return await query(
+        store, "SELECT guild_id, show_id, episode, ratings, total_halves FROM episode_tally ORDER BY 1, 2, 3"
+    )
 
 
-def recomputed_tally(path: Path) -> list[tuple[int, int, int, int, int]]:
-    with raw(path) as connection:
-        return connection.execute(
-            "SELECT guild_id, show_id, episode, count(*), sum(halves) FROM rating "
-            "GROUP BY guild_id, show_id, episode ORDER BY 1, 2, 3"
-        ).fetchall()
+async def recomputed_tally(store: Store) -> list[tuple[Any, ...]]:
+    return await query(
+        store,
+        "SELECT guild_id, show_id, episode, count(*), sum(halves) FROM rating "
+        "GROUP BY guild_id, show_id, episode ORDER BY 1, 2, 3",
+    )
 
 
 # -- writing and replacing -------------------------------------------------------------------
@@ -104,8 +97,7 @@ async def test_a_first_rating_is_new_and_a_second_replaces_it(store: Store, run_
     assert first.tally == Tally(1, 7)
     # Age the first write so a refreshed or overwritten timestamp cannot hide in the same millisecond.
     long_ago = "2024-01-01T00:00:00.000Z"
-    with raw(store.path) as connection:
-        connection.execute("UPDATE rating SET created_at = ?, updated_at = ?", (long_ago, long_ago))
+    await execute(store, "UPDATE rating SET created_at = ?, updated_at = ?", (long_ago, long_ago))
 
     second = await rate(
         store, run_on_id, halves=9, comment="The ending!", spoiler=True, author_name="Alice (she/her)"
@@ -138,7 +130,9 @@ async def test_keep_comment_leaves_the_comment_and_its_spoiler_flag(store: Store
     assert new.previous is None and new.current.comment is None
 
 
-async def test_a_rejected_write_leaves_nothing_behind(store: Store, run_on_id: int) -> None:
+async def test_a_rejected_write_leaves_nothing_behind(
+    store: Store, run_on_id: int, integrity_error: type[Exception]
+) -> None:
     await rate(store, run_on_id, halves=4, comment="ok")
     for bad in (
         {"halves": 11},  # above 5 points
@@ -148,9 +142,9 @@ async def test_a_rejected_write_leaves_nothing_behind(store: Store, run_on_id: i
         {"comment": None, "spoiler": True},  # a spoiler flag needs a comment
         {"episode": 17},  # Run On has 16 episodes
     ):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(integrity_error):
             await rate(store, run_on_id, **bad)  # type: ignore[arg-type]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_error):
         await rate(store, run_on_id + 1000)  # no such show
     current = await store.rating(GUILD_A, run_on_id, 1, ALICE)
     assert current is not None and (current.score, current.comment) == (Score(4), "ok")
@@ -159,9 +153,11 @@ async def test_a_rejected_write_leaves_nothing_behind(store: Store, run_on_id: i
     assert (await rate(store, run_on_id, user_id=BOB, halves=2)).tally == Tally(2, 6)
 
 
-async def test_a_server_cannot_rate_another_servers_show(store: Store, run_on_id: int) -> None:
-    theirs = own_show(store.path, GUILD_B, "Theirs", 4)
-    with pytest.raises(sqlite3.IntegrityError, match="only catalog shows and its own"):
+async def test_a_server_cannot_rate_another_servers_show(
+    store: Store, run_on_id: int, integrity_error: type[Exception]
+) -> None:
+    theirs = await own_show(store, GUILD_B, "Theirs", 4)
+    with pytest.raises(integrity_error, match="only catalog shows and its own"):
         await rate(store, theirs, guild_id=GUILD_A)
     assert (await rate(store, theirs, guild_id=GUILD_B)).tally == Tally(1, 8)
 
@@ -218,15 +214,16 @@ async def test_deleting_ratings_updates_the_tally_and_leaves_no_zero_rows(
     assert await store.delete_rating(GUILD_A, run_on_id, 1, ALICE) is None
     await store.delete_rating(GUILD_A, run_on_id, 1, BOB)
     assert await store.episode_tally(GUILD_A, run_on_id, 1) == Tally(0, 0)
-    assert tally_rows(store.path) == []
+    assert await tally_rows(store) == []
 
 
-async def test_the_tally_matches_a_recount_after_a_random_mix_of_writes(store: Store, run_on_id: int) -> None:
-    ours = own_show(store.path, GUILD_A, "Ours", 6)
+async def test_the_tally_matches_a_recount_after_a_random_mix_of_writes(
+    store: Store, run_on_id: int, integrity_error: type[Exception]
+) -> None:
+    ours = await own_show(store, GUILD_A, "Ours", 6)
     shows = {GUILD_A: (run_on_id, ours), GUILD_B: (run_on_id,), 1003: (run_on_id,)}
     randomness = random.Random(20240611)
     expected: dict[tuple[int, int, int, int], int] = {}  # (guild, show, episode, user) -> halves
-    mover = raw(store.path)
     moves = 0
     for step in range(400):
         guild = randomness.choice(list(shows))
@@ -261,23 +258,23 @@ async def test_the_tally_matches_a_recount_after_a_random_mix_of_writes(store: S
             target = randomness.randint(1, 6)
             moved = (guild, show, target, user)
             try:
-                mover.execute(
+                await execute(
+                    store,
                     "UPDATE rating SET episode = ?, halves = ? "
                     "WHERE guild_id = ? AND show_id = ? AND episode = ? AND user_id = ?",
                     (target, 5, *key),
                 )
-            except sqlite3.IntegrityError:
+            except integrity_error:
                 pass  # the member already rated the target episode: nothing changed
             else:
                 del expected[key]
                 expected[moved] = 5
                 moves += 1
         if step % 50 == 0:
-            assert tally_rows(store.path) == recomputed_tally(store.path), f"after step {step}"
-    mover.close()
+            assert await tally_rows(store) == await recomputed_tally(store), f"after step {step}"
     assert moves > 0 and len(expected) > 20, "the mix should exercise every kind of write"
 
-    assert tally_rows(store.path) == recomputed_tally(store.path)
+    assert await tally_rows(store) == await recomputed_tally(store)
     recount: dict[tuple[int, int, int], list[int]] = {}
     for (guild, show, episode, _), halves in expected.items():
         recount.setdefault((guild, show, episode), []).append(halves)
@@ -287,11 +284,12 @@ async def test_the_tally_matches_a_recount_after_a_random_mix_of_writes(store: S
     # Shortening the run cascades to ratings and tallies of the dropped episodes alike.
     shorter = ShowSpec(key="run-on", title="Run On", episode_count=3)
     await store.save_catalog_show(shorter)
-    assert tally_rows(store.path) == recomputed_tally(store.path)
-    assert all(episode <= 3 for _, show, episode, _, _ in tally_rows(store.path) if show == run_on_id)
+    assert await tally_rows(store) == await recomputed_tally(store)
+    assert all(episode <= 3 for _, show, episode, _, _ in await tally_rows(store) if show == run_on_id)
     assert await store.integrity_check() == "ok"
 
 
+@pytest.mark.sqlite_only  # INSERT OR REPLACE is SQLite's; PostgreSQL has no REPLACE to guard against
 async def test_insert_or_replace_on_the_stores_connection_keeps_the_tally(
     store: Store, run_on_id: int
 ) -> None:
@@ -305,6 +303,20 @@ async def test_insert_or_replace_on_the_stores_connection_keeps_the_tally(
     assert await store.episode_tally(GUILD_A, run_on_id, 1) == Tally(1, 9)
 
 
+async def test_a_member_rating_twice_at_once_is_told_of_the_other_rating(
+    store: Store, run_on_id: int
+) -> None:
+    """Two clicks that arrive together: one rating is new, the other replaces it, and says so."""
+    for episode in range(1, 11):
+        first, second = await asyncio.gather(
+            rate(store, run_on_id, episode=episode, halves=4),
+            rate(store, run_on_id, episode=episode, halves=6),
+        )
+        new, replacing = (first, second) if first.previous is None else (second, first)
+        assert new.previous is None and replacing.previous == new.current
+        assert replacing.tally == Tally(1, replacing.current.score.halves)
+
+
 async def test_two_hundred_members_rating_at_once_all_count(store: Store, run_on_id: int) -> None:
     scores = {user: 1 + user % 10 for user in range(1, 201)}
     changes = await asyncio.gather(
@@ -314,14 +326,16 @@ async def test_two_hundred_members_rating_at_once_all_count(store: Store, run_on
     # Writes are serialised, so each saw a tally one larger than the one before it.
     assert sorted(change.tally.ratings for change in changes) == list(range(1, 201))
     assert await store.episode_tally(GUILD_A, run_on_id, 5) == Tally(200, sum(scores.values()))
-    assert tally_rows(store.path) == recomputed_tally(store.path)
+    assert await tally_rows(store) == await recomputed_tally(store)
 
 
 # -- constraints -----------------------------------------------------------------------------
 
 
-async def test_constraints_reject_bad_rows(store: Store, run_on_id: int) -> None:
-    theirs = own_show(store.path, GUILD_B, "Theirs", 2)
+async def test_constraints_reject_bad_rows(
+    store: Store, run_on_id: int, integrity_error: type[Exception]
+) -> None:
+    theirs = await own_show(store, GUILD_B, "Theirs", 2)
     good = {
         "guild_id": GUILD_A,
         "show_id": run_on_id,
@@ -336,46 +350,49 @@ async def test_constraints_reject_bad_rows(store: Store, run_on_id: int) -> None
         INSERT INTO rating (guild_id, show_id, episode, user_id, halves, comment, spoiler, author_name)
         VALUES (:guild_id, :show_id, :episode, :user_id, :halves, :comment, :spoiler, :author_name)
     """
-    with raw(store.path) as connection:
-        bad_rows = [
-            {"halves": 0},
-            {"halves": 11},
-            {"halves": 5.5},  # a REAL would break exact sums
-            {"comment": "x" * 1001},
-            {"comment": ""},
-            {"spoiler": 2},
-            {"spoiler": 1},  # a spoiler flag without a comment
-            {"episode": 17},  # Run On has 16 episodes
-            {"episode": 0},
-            {"show_id": run_on_id + 1000},  # no such show
-            {"show_id": theirs},  # another server's show
-            {"guild_id": 0},
-            {"user_id": 0},
-            {"author_name": ""},
-        ]
-        for change in bad_rows:
-            with pytest.raises(sqlite3.IntegrityError):
-                connection.execute(insert, {**good, **change})
-        # The edges of the allowed ranges pass, and a second rating of the same key does not.
-        connection.execute(insert, {**good, "halves": 1, "comment": "y" * 1000, "spoiler": 1})
-        connection.execute(insert, {**good, "user_id": BOB, "halves": 10})
-        with pytest.raises(sqlite3.IntegrityError):
-            connection.execute(insert, good)
-        # The tally is written by triggers only; impossible tallies are refused outright.
-        for statement in (
-            "UPDATE episode_tally SET ratings = 0",
-            "UPDATE episode_tally SET ratings = -1",
-            "UPDATE episode_tally SET total_halves = 21",  # two ratings can sum to 20 at most
-            "UPDATE episode_tally SET total_halves = 1",  # nor to less than 2
-        ):
-            with pytest.raises(sqlite3.IntegrityError):
-                connection.execute(statement)
-        with pytest.raises(sqlite3.IntegrityError):
-            connection.execute(
-                "INSERT INTO comment_removal (guild_id, show_id, episode, author_id, moderator_id, comment, "
-                "reason) VALUES (?, ?, 1, ?, ?, 'c', ?)",
-                (GUILD_A, run_on_id, ALICE, MOD, "r" * 201),
-            )
+    refusals: tuple[type[Exception], ...] = (integrity_error,)
+    if store.backend == "PostgreSQL":
+        refusals += (TypeError,)  # the backend refuses 5.5 before asyncpg could truncate it
+    bad_rows = [
+        {"halves": 0},
+        {"halves": 11},
+        {"halves": 5.5},  # a REAL would break exact sums
+        {"comment": "x" * 1001},
+        {"comment": ""},
+        {"spoiler": 2},
+        {"spoiler": 1},  # a spoiler flag without a comment
+        {"episode": 17},  # Run On has 16 episodes
+        {"episode": 0},
+        {"show_id": run_on_id + 1000},  # no such show
+        {"show_id": theirs},  # another server's show
+        {"guild_id": 0},
+        {"user_id": 0},
+        {"author_name": ""},
+    ]
+    for change in bad_rows:
+        with pytest.raises(refusals):
+            await execute(store, insert, {**good, **change})
+    # The edges of the allowed ranges pass, and a second rating of the same key does not.
+    await execute(store, insert, {**good, "halves": 1, "comment": "y" * 1000, "spoiler": 1})
+    await execute(store, insert, {**good, "user_id": BOB, "halves": 10})
+    with pytest.raises(integrity_error):
+        await execute(store, insert, good)
+    # The tally is written by triggers only; impossible tallies are refused outright.
+    for statement in (
+        "UPDATE episode_tally SET ratings = 0",
+        "UPDATE episode_tally SET ratings = -1",
+        "UPDATE episode_tally SET total_halves = 21",  # two ratings can sum to 20 at most
+        "UPDATE episode_tally SET total_halves = 1",  # nor to less than 2
+    ):
+        with pytest.raises(integrity_error):
+            await execute(store, statement)
+    with pytest.raises(integrity_error):
+        await execute(
+            store,
+            "INSERT INTO comment_removal (guild_id, show_id, episode, author_id, moderator_id, comment, "
+            "reason) VALUES (?, ?, 1, ?, ?, 'c', ?)",
+            (GUILD_A, run_on_id, ALICE, MOD, "r" * 201),
+        )
     assert await store.episode_tally(GUILD_A, run_on_id, 1) == Tally(2, 11)
     assert await store.integrity_check() == "ok"
 
@@ -402,12 +419,12 @@ async def test_comments_page_newest_first_without_overlap(store: Store, run_on_i
         await rate(store, run_on_id, user_id=user, comment=None if user in (3, 6) else f"comment {user}")
     # Pin the times, with ties, to check the order: updated_at, then the newer row first.
     times = {1: "01", 2: "05", 4: "05", 5: "03", 7: "05", 8: "02", 9: "09"}
-    with raw(store.path) as connection:
-        for user, second in times.items():
-            connection.execute(
-                "UPDATE rating SET updated_at = ? WHERE guild_id = ? AND user_id = ?",
-                (f"2024-01-01T00:00:{second}.000Z", GUILD_A, user),
-            )
+    for user, second in times.items():
+        await execute(
+            store,
+            "UPDATE rating SET updated_at = ? WHERE guild_id = ? AND user_id = ?",
+            (f"2024-01-01T00:00:{second}.000Z", GUILD_A, user),
+        )
     assert await store.comment_count(GUILD_A, run_on_id, 1) == 7
     pages = [await store.comments(GUILD_A, run_on_id, 1, limit=3, offset=offset) for offset in (0, 3, 6, 9)]
     assert [[r.user_id for r in page] for page in pages] == [[9, 7, 4], [2, 5, 8], [1], []]
@@ -450,9 +467,11 @@ async def test_removing_a_comment_keeps_the_score_and_records_it(store: Store, r
     assert await store.comment_removals(GUILD_A) == [removal]
 
 
-async def test_a_refused_removal_keeps_the_comment(store: Store, run_on_id: int) -> None:
+async def test_a_refused_removal_keeps_the_comment(
+    store: Store, run_on_id: int, integrity_error: type[Exception]
+) -> None:
     await rate(store, run_on_id, comment="Stays.")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_error):
         await store.remove_comment(
             guild_id=GUILD_A,
             show_id=run_on_id,
@@ -480,7 +499,7 @@ async def test_comment_removals_list_newest_first(store: Store, run_on_id: int) 
 
 
 async def test_member_ratings_list_by_show_title_then_episode(store: Store, run_on_id: int) -> None:
-    ours = own_show(store.path, GUILD_A, "Another Love", 4)
+    ours = await own_show(store, GUILD_A, "Another Love", 4)
     await rate(store, run_on_id, episode=3, halves=6)
     await rate(store, run_on_id, episode=1, halves=10, comment="Start.")
     await rate(store, ours, episode=4, halves=2)
@@ -501,7 +520,9 @@ async def test_member_ratings_list_by_show_title_then_episode(store: Store, run_
     assert await store.member_ratings(GUILD_A, 12345) == []
 
 
-async def test_ratings_written_together_share_a_commit_but_fail_alone(store: Store, run_on_id: int) -> None:
+async def test_ratings_written_together_share_a_commit_but_fail_alone(
+    store: Store, run_on_id: int, integrity_error: type[Exception]
+) -> None:
     async def save(user: int, episode: int) -> RatingChange:
         return await store.save_rating(
             guild_id=GUILD_A, show_id=run_on_id, episode=episode, user_id=user,
@@ -513,6 +534,6 @@ async def test_ratings_written_together_share_a_commit_but_fail_alone(store: Sto
         *(save(user, 17 if user == 5 else 16) for user in range(1, 11)), return_exceptions=True
     )
     failures = [o for o in outcomes if isinstance(o, BaseException)]
-    assert len(failures) == 1 and isinstance(failures[0], sqlite3.IntegrityError)
+    assert len(failures) == 1 and isinstance(failures[0], integrity_error)
     assert await store.episode_tally(GUILD_A, run_on_id, 16) == Tally(ratings=9, total_halves=72)
     assert await store.integrity_check() == "ok"

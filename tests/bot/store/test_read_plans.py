@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.scores import Score
 from bot.store import ShowSpec, Store
 from tests.helpers import run_on
+
+# SQLite's EXPLAIN QUERY PLAN; PostgreSQL plans by table statistics.
+pytestmark = pytest.mark.sqlite_only
 
 GUILD = 1001
 MEMBER = 77

@@ -1,4 +1,4 @@
-"""The store on real SQLite files: migrations, constraints, catalog loading, lookups."""
+"""The store on SQLite and PostgreSQL: migrations, constraints, catalog loading, lookups."""
 
 from __future__ import annotations
 
@@ -11,15 +11,19 @@ from bot.scores import Score
 from bot.store import EpisodeSpec, ShowSpec, Store
 from bot.store.migrate import migrations
 from bot.store.opening import StoreOpenError
-from tests.helpers import run_on
+from tests.helpers import execute, query, run_on
+
+GUILD = 1001
 
 
-def raw(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA foreign_keys = ON")
-    return connection
+async def test_a_fresh_database_reaches_the_latest_version_on_either_engine(store: Store) -> None:
+    assert len(migrations("postgresql")) == len(migrations())  # the same schema versions
+    assert await store.schema_version() == len(migrations())
+    assert await store.integrity_check() == "ok"
+    assert store.backend in {"SQLite", "PostgreSQL"}
 
 
+@pytest.mark.sqlite_only
 async def test_a_fresh_database_reaches_the_latest_version_with_wal(store: Store) -> None:
     assert store.path.exists()
     assert await store.schema_version() == len(migrations())
@@ -93,46 +97,48 @@ async def test_an_edited_catalog_updates_in_place_and_shrinks_cleanly(store: Sto
     assert [(e.number, e.critic_score) for e in episodes] == [(1, Score(2)), (2, None)]
 
 
-async def test_constraints_reject_bad_rows(store: Store) -> None:
+async def test_constraints_reject_bad_rows(store: Store, integrity_error: type[Exception]) -> None:
     show_id = await store.save_catalog_show(run_on())
-    with raw(store.path) as connection:
-        bad_statements = [
-            # a critic score above 5
-            ("UPDATE episode SET critic_halves = 11 WHERE show_id = ? AND number = 1", (show_id,)),
-            # an episode past the end of the show
-            ("INSERT INTO episode (show_id, number) VALUES (?, 17)", (show_id,)),
-            # an episode of a show that does not exist
-            ("INSERT INTO episode (show_id, number) VALUES (?, 1)", (show_id + 100,)),
-            # shrinking a show below its episodes without removing them
-            ("UPDATE show SET episode_count = 3 WHERE id = ?", (show_id,)),
-            # a second catalog show with the same (case-folded) title
-            (
-                "INSERT INTO show (title, title_key, episode_count) VALUES ('RUN ON', 'run on', 1)",
-                (),
-            ),
-            # a verdict above 10
-            ("UPDATE show SET verdict_halves = 21 WHERE id = ?", (show_id,)),
-            # an empty title
-            ("INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (5, '', '', 1)", ()),
-        ]
-        for statement, parameters in bad_statements:
-            with pytest.raises(sqlite3.IntegrityError):
-                connection.execute(statement, parameters)
+    bad_statements = [
+        # a critic score above 5
+        ("UPDATE episode SET critic_halves = 11 WHERE show_id = ? AND number = 1", (show_id,)),
+        # an episode past the end of the show
+        ("INSERT INTO episode (show_id, number) VALUES (?, 17)", (show_id,)),
+        # an episode of a show that does not exist
+        ("INSERT INTO episode (show_id, number) VALUES (?, 1)", (show_id + 100,)),
+        # shrinking a show below its episodes without removing them
+        ("UPDATE show SET episode_count = 3 WHERE id = ?", (show_id,)),
+        # a second catalog show with the same (case-folded) title
+        (
+            "INSERT INTO show (title, title_key, episode_count) VALUES ('RUN ON', 'run on', 1)",
+            (),
+        ),
+        # a verdict above 10
+        ("UPDATE show SET verdict_halves = 21 WHERE id = ?", (show_id,)),
+        # an empty title
+        ("INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (5, '', '', 1)", ()),
+    ]
+    for statement, parameters in bad_statements:
+        with pytest.raises(integrity_error):
+            await execute(store, statement, parameters)
     assert await store.integrity_check() == "ok"
     assert [str(e.critic_score) for e in await store.episodes(show_id)][:1] == ["3.5"]
 
 
-async def test_two_servers_may_each_have_a_show_of_the_same_title(store: Store) -> None:
-    with raw(store.path) as connection:
-        for guild in (1, 2):
-            connection.execute(
-                "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (?, 'Mine', 'mine', 1)",
-                (guild,),
-            )
-        with pytest.raises(sqlite3.IntegrityError):
-            connection.execute(
-                "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (1, 'MINE', 'mine', 1)"
-            )
+async def test_two_servers_may_each_have_a_show_of_the_same_title(
+    store: Store, integrity_error: type[Exception]
+) -> None:
+    for guild in (1, 2):
+        await execute(
+            store,
+            "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (?, 'Mine', 'mine', 1)",
+            (guild,),
+        )
+    with pytest.raises(integrity_error):
+        await execute(
+            store,
+            "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (1, 'MINE', 'mine', 1)",
+        )
     assert [s.title for s in await store.visible_shows(1)] == ["Mine"]
 
 
@@ -147,14 +153,14 @@ async def test_search_matches_title_original_title_and_alias(store: Store) -> No
 
 async def test_a_server_sees_only_the_catalog_and_its_own_shows(store: Store) -> None:
     await store.save_catalog_show(run_on())
-    with raw(store.path) as connection:
-        connection.execute(
-            "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (1, 'Ours', 'ours', 3)"
-        )
-        theirs = connection.execute(
-            "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (2, 'Theirs', 'theirs', 3)"
-            " RETURNING id"
-        ).fetchone()[0]
+    await execute(
+        store, "INSERT INTO show (guild_id, title, title_key, episode_count) VALUES (1, 'Ours', 'ours', 3)"
+    )
+    [(theirs,)] = await query(
+        store,
+        "INSERT INTO show (guild_id, title, title_key, episode_count) "
+        "VALUES (2, 'Theirs', 'theirs', 3) RETURNING id",
+    )
     assert [s.title for s in await store.visible_shows(1)] == ["Ours", "Run On"]
     assert await store.visible_show(1, theirs) is None
     assert await store.search_shows(1, "theirs") == []
@@ -168,3 +174,32 @@ async def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
             await db.execute("UPDATE episode SET critic_halves = 0 WHERE show_id = ?", (show_id,))
             raise RuntimeError("interrupted")
     assert str((await store.episode(show_id, 16)).critic_score) == "5"  # type: ignore[union-attr]
+
+
+async def test_lists_come_in_the_same_order_on_either_engine(store: Store) -> None:
+    """Titles sort by code point, as SQLite's binary collation does, whatever the server's locale."""
+    titles = ["Zebra", "apple", "Ápple", "éclair", "런 온", "Run", "run 2", "_under", "10 Days", "9 Days"]
+    for number, title in enumerate(titles, start=1):
+        await store.create_show(GUILD, ShowSpec(title=title, episode_count=1, season=1 + number % 2))
+    expected = sorted(titles, key=lambda title: title.casefold())
+    assert [s.title for s in await store.visible_shows(GUILD)] == expected
+    assert [o.show.title for o in await store.show_overviews(GUILD)] == expected
+
+
+async def test_discord_snowflakes_keep_every_digit(store: Store) -> None:
+    guild, member, role = 1_234_567_890_123_456_789, 987_654_321_098_765_432, 2**63 - 1
+    show_id = await store.save_catalog_show(run_on())
+    await store.save_rating(
+        guild_id=guild,
+        show_id=show_id,
+        episode=3,
+        user_id=member,
+        author_name="Snow",
+        score=Score(9),
+        comment=None,
+        spoiler=False,
+    )
+    rating = await store.rating(guild, show_id, 3, member)
+    assert rating is not None and (rating.guild_id, rating.user_id) == (guild, member)
+    assert (await store.set_curator_role(guild, role)).curator_role_id == role
+    assert (await store.guild_settings(guild)).curator_role_id == role

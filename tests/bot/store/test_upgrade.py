@@ -15,8 +15,11 @@ from bot.showfile import load_catalog
 from bot.store import GuildSettings, ShowSpec, Store, Tally
 from bot.store.migrate import migrations
 from bot.store.opening import StoreOpenError
-from bot.store.reader import Reader
+from bot.store.reader import SQLiteReader
 from bot.store.writer import Writer
+
+# upgrades of old SQLite files.
+pytestmark = pytest.mark.sqlite_only
 
 SHOW_TABLES = ("show", "show_alias", "episode")
 
@@ -46,7 +49,7 @@ async def unmigrated_store(path: Path) -> Store:
     """The store's own code on a file left at its old schema (Store.open would upgrade it first)."""
     writer = Writer(await aiosqlite.connect(path, isolation_level=None), path)
     await writer.configure()
-    return Store(writer, Reader(path), path)
+    return Store(writer, SQLiteReader(path), path)
 
 
 def user_version(path: Path) -> int:
