@@ -150,10 +150,12 @@ class CopyReport:
 
 Progress = Callable[[str, int], None]  # (table, rows just copied)
 
-# By backend: the column that orders ratings as written, what makes a read one snapshot, and what a
+# By backend: the column that orders ratings as written, and what a
 # target needs after ids were inserted explicitly (PostgreSQL's identity sequences must move past them).
 WRITTEN_ORDER_COLUMN = {"SQLite": "rowid", "PostgreSQL": "seq"}
-SNAPSHOT = {"PostgreSQL": ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",)}
+# No statement needed for a consistent read: a write transaction holds off every other dramabot
+# write, on SQLite by its write lock and on PostgreSQL by the store's exclusive advisory lock.
+SNAPSHOT: dict[str, tuple[str, ...]] = {}
 AFTER_EXPLICIT_IDS = {
     "PostgreSQL": (
         "SELECT setval(pg_get_serial_sequence('show', 'id'), "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import DatabaseUrl
 from bot.store import ShowSpec, Store, Tally, TargetNotEmpty
 from tests.helpers import CLUB, FANS, a_lived_in_database, run_on
 
@@ -88,3 +89,33 @@ async def test_progress_counts_every_copied_row(source: Store, empty: Store) -> 
         empty, progress=lambda table, rows: seen.__setitem__(table, seen.get(table, 0) + rows)
     )
     assert sum(seen.values()) == await source.row_count()
+
+
+async def test_sqlite_to_postgresql_and_back_ends_with_identical_checksums(
+    source: Store, tmp_path: Path, postgresql_url: str
+) -> None:
+    postgres = await Store.open_url(DatabaseUrl.parse(postgresql_url))
+    try:
+        assert postgres.backend == "PostgreSQL"
+        await source.copy_into(postgres)
+        assert (await postgres.checksums()).differences(await source.checksums()) == []
+        # The copy serves what the members saw, and takes new shows with fresh ids.
+        default = await postgres.default_show(CLUB)
+        assert default.show is not None and default.show.title == "Moving"
+        added = await postgres.create_show(FANS, ShowSpec(title="After The Move", episode_count=2))
+        assert added.id not in {s.id for s in await source.visible_shows(FANS)}
+
+        # Without --replace a copy into a database that holds anything writes nothing.
+        kept = await postgres.checksums()
+        with pytest.raises(TargetNotEmpty):
+            await source.copy_into(postgres)
+        assert (await postgres.checksums()).differences(kept) == []
+
+        back = await Store.open(tmp_path / "back.db")
+        try:
+            await postgres.copy_into(back)
+            assert (await back.checksums()).differences(kept) == []
+        finally:
+            await back.close()
+    finally:
+        await postgres.close()
