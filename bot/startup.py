@@ -330,6 +330,9 @@ def explain(exc: BaseException, settings: Settings) -> str | None:
         return t("host.discord.http_error", url=settings.api_base, status=exc.status, text=text)
     if isinstance(exc, ShowFileError):
         return str(exc)
+    if settings.database_url.is_postgresql and isinstance(exc, StoreOpenError):
+        # The failure's path is the database's name; the host needs the server it was looking for.
+        return t("host.store.postgresql", url=settings.database_url.redacted(), detail=exc.detail)
     if _about_the_database(exc, settings.database_path):
         return explain_store_failure(describe_open_failure(exc, settings.database_path))
     return None

@@ -6,6 +6,8 @@ import asyncio
 import signal
 from pathlib import Path
 
+import pytest
+
 from emulator import DiscordEmulator
 from tests.helpers import TOKEN, Server, clean_env, run_entry, start_until_connected
 
@@ -119,3 +121,27 @@ async def test_a_sharded_process_says_which_shards_it_runs_and_what_each_holds(
     text = "".join(log) + rest.decode()
     assert "This process runs 1 shard (0) of 1: shard 0 holds 1 server" in text
     assert "Traceback" not in text
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["127.0.0.1:1", "192.0.2.1:5432"],  # nothing listens there; TEST-NET-1, reached by no route
+    ids=["refused", "unreachable"],
+)
+async def test_a_postgresql_server_that_cannot_be_reached_is_one_line_without_the_password(
+    emulator: DiscordEmulator, tmp_path: Path, where: str
+) -> None:
+    env = clean_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=emulator.api_base,
+        DISCORD_GATEWAY_URL=emulator.gateway_url,
+        DATABASE_URL=f"postgresql://bot:s3cret-pw@{where}/drama",
+    )
+    code, stderr = await run_entry(tmp_path, env)
+    lines = [line for line in stderr.splitlines() if line.startswith("dramabot:")]
+    assert code == 1 and len(lines) == 1, stderr
+    assert lines[0].startswith(
+        f"dramabot: cannot open the PostgreSQL database postgresql://bot:***@{where}/drama: "
+    )
+    assert any(cause in lines[0] for cause in ("ConnectionRefusedError", "TimeoutError", "OSError")), lines[0]
+    assert "s3cret-pw" not in stderr and "Traceback" not in stderr

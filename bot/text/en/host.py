@@ -177,6 +177,10 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
         "database is unchanged; reinstall dramabot, and report it if it happens again"
     ),
     "host.store.unknown": "cannot open the database {path}: {detail}",
+    "host.store.postgresql": (
+        "cannot open the PostgreSQL database {url}: {detail}. Check that the server runs and takes "
+        "connections there, and the user, password and database name in DATABASE_URL"
+    ),
     "host.store.why.permission_denied": "permission denied",
     "host.store.why.read_only_filesystem": "the filesystem is mounted read-only",
     "host.store.fix.permission_denied": (
