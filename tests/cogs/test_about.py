@@ -11,6 +11,7 @@ from emulator import DiscordEmulator
 from tests.helpers import (
     Server,
     fields,
+    is_postgresql,
     only_embed,
     private_reply,
     snapshot,
@@ -21,7 +22,7 @@ UPTIME = re.compile(r"^\d+ (second|minute|hour)s?$")
 
 
 async def test_about_tells_a_member_the_version_shard_servers_storage_and_uptime(
-    drama: DramaBot, emulator: DiscordEmulator, server: Server, database: Path
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, database: Path | str
 ) -> None:
     before = snapshot(database)
     result = await emulator.invoke(server.bob, "about")
@@ -31,7 +32,8 @@ async def test_about_tells_a_member_the_version_shard_servers_storage_and_uptime
     shown = fields(embed)
     assert shown["Shard"] == "0 of 1"
     assert shown["Servers"] == "1 server on this process"
-    assert shown["Storage"] == "SQLite"
+    # The suite runs on SQLite, and on PostgreSQL with DRAMABOT_TEST_BACKEND=postgresql.
+    assert shown["Storage"] == ("PostgreSQL" if is_postgresql(database) else "SQLite")
     assert UPTIME.match(shown["Uptime"]), shown["Uptime"]
     assert snapshot(database) == before
 
