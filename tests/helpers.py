@@ -196,15 +196,22 @@ THIRD = ShowSpec(
 
 
 async def store_rate(
-    store: Store, guild: int, show: int, episode: int, user: int, halves: int, comment: str | None
+    store: Store,
+    show_id: int,
+    episode: int,
+    *,
+    guild_id: int,
+    user_id: int,
+    halves: int = 8,
+    comment: str | None = None,
 ) -> None:
     """A rating written straight into the store (store tests; end-to-end tests use ``rate``)."""
     await store.save_rating(
-        guild_id=guild,
-        show_id=show,
+        guild_id=guild_id,
+        show_id=show_id,
         episode=episode,
-        user_id=user,
-        author_name=f"member-{user}",
+        user_id=user_id,
+        author_name=f"member {user_id}",
         score=Score(halves),
         comment=comment,
         spoiler=False,
@@ -217,21 +224,21 @@ async def a_lived_in_database(path: Path) -> Store:
     store = await Store.open(path)
     run_on_id = await store.save_catalog_show(run_on())
     third_id = await store.save_catalog_show(THIRD)
-    await store_rate(store, CLUB, run_on_id, 16, ALICE, 10, "what an ending")
-    await store_rate(store, CLUB, run_on_id, 16, BOB, 7, None)
-    await store_rate(store, CLUB, third_id, 1, ALICE, 6, "meh")
+    await store_rate(store, run_on_id, 16, guild_id=CLUB, user_id=ALICE, halves=10, comment="what an ending")
+    await store_rate(store, run_on_id, 16, guild_id=CLUB, user_id=BOB, halves=7, comment=None)
+    await store_rate(store, third_id, 1, guild_id=CLUB, user_id=ALICE, halves=6, comment="meh")
     await store.hide_show(CLUB, third_id)  # its rating stays, out of sight
     moving = await store.create_show(
         CLUB, ShowSpec(title="Moving", episode_count=20, aliases=("무빙",), verdict=Score(18))
     )
-    await store_rate(store, CLUB, moving.id, 1, BOB, 9, "superb")
+    await store_rate(store, moving.id, 1, guild_id=CLUB, user_id=BOB, halves=9, comment="superb")
     await store.set_default_show(CLUB, moving.id)
     await store.set_curator_role(CLUB, 555)
-    await store_rate(store, FANS, run_on_id, 1, ALICE, 8, "rude comment")
+    await store_rate(store, run_on_id, 1, guild_id=FANS, user_id=ALICE, halves=8, comment="rude comment")
     await store.remove_comment(
         guild_id=FANS, show_id=run_on_id, episode=1, author_id=ALICE, moderator_id=MOD, reason="rude"
     )
-    await store_rate(store, FANS, run_on_id, 2, BOB, 5, "fine")
+    await store_rate(store, run_on_id, 2, guild_id=FANS, user_id=BOB, halves=5, comment="fine")
     await store.copy_catalog_show(FANS, run_on_id)  # hides Run On there; a copy takes its title
     return store
 

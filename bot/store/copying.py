@@ -93,8 +93,6 @@ CLEAR = (
     "DELETE FROM guild_hidden_show",
     "DELETE FROM show",
 )
-TABLES = ("show", "show_alias", "episode", "rating", "episode_tally", "guild_hidden_show", "guild_setting",
-          "comment_removal")  # fmt: skip
 
 # Which server each table's rows belong to, for the per-server checksums (None: the catalog).
 _GUILD_OF = {
@@ -112,6 +110,7 @@ _COLUMNS = {
     "guild_setting": ("t", SETTING),
     "comment_removal": ("t", REMOVAL),
 }
+TABLES = tuple(_COLUMNS)
 
 
 @dataclass
@@ -153,9 +152,6 @@ Progress = Callable[[str, int], None]  # (table, rows just copied)
 # By backend: the column that orders ratings as written, and what a
 # target needs after ids were inserted explicitly (PostgreSQL's identity sequences must move past them).
 WRITTEN_ORDER_COLUMN = {"SQLite": "rowid", "PostgreSQL": "seq"}
-# No statement needed for a consistent read: a write transaction holds off every other dramabot
-# write, on SQLite by its write lock and on PostgreSQL by the store's exclusive advisory lock.
-SNAPSHOT: dict[str, tuple[str, ...]] = {}
 AFTER_EXPLICIT_IDS = {
     "PostgreSQL": (
         "SELECT setval(pg_get_serial_sequence('show', 'id'), "

@@ -150,8 +150,8 @@ class Store:
         and nothing is written). :class:`TargetNotEmpty` unless ``target`` is empty or ``replace``.
         """
         async with self._writer.transaction() as source, target._writer.transaction() as sink:
-            for statement in copying.SNAPSHOT.get(self.backend, ()):
-                await source.execute(statement)
+            # The source's write transaction is its snapshot: it holds off every other dramabot write
+            # (SQLite's write lock; on PostgreSQL the store's exclusive advisory lock).
             copied = await copying.copy_rows(
                 source,
                 sink,

@@ -6,6 +6,7 @@ import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import pytest
@@ -31,7 +32,7 @@ from bot.store import (
     StoreConflict,
     Tally,
 )
-from tests.helpers import execute, query, run_on, store_snapshot
+from tests.helpers import execute, query, run_on, store_rate, store_snapshot
 
 GUILD_A = 1001
 GUILD_B = 1002
@@ -50,26 +51,8 @@ async def own_show(store: Store, title: str = "Ours", episodes: int = 6, *, guil
     return (await store.create_show(guild_id, spec(title, episodes))).id
 
 
-async def rate(
-    store: Store,
-    show_id: int,
-    episode: int,
-    *,
-    user_id: int = ALICE,
-    halves: int = 8,
-    comment: str | None = None,
-    guild_id: int = GUILD_A,
-) -> None:
-    await store.save_rating(
-        guild_id=guild_id,
-        show_id=show_id,
-        episode=episode,
-        user_id=user_id,
-        author_name=f"member {user_id}",
-        score=Score(halves),
-        comment=comment,
-        spoiler=False,
-    )
+# Alice rates in server A unless a test says otherwise.
+rate = partial(store_rate, guild_id=GUILD_A, user_id=ALICE)
 
 
 async def rows_of_show(store: Store, show_id: int) -> dict[str, int]:
