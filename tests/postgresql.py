@@ -5,8 +5,9 @@ server (the user needs CREATEDB: each test gets a database of its own, dropped a
 Without it, a throwaway cluster is started once per session with the PostgreSQL binaries on the
 machine (``initdb`` and ``pg_ctl`` from ``/usr/lib/postgresql/*/bin`` or the PATH), in a temporary
 folder, on a free loopback port, with its unix socket in that folder, and stopped at the end. As
-root, the cluster runs as the ``postgres`` user (``initdb`` refuses root). When no PostgreSQL can
-be found or started the PostgreSQL tests are skipped, saying why, unless
+root, the cluster runs as the ``postgres`` user (``initdb`` refuses root). Connections over TCP,
+which the bot makes, need a password (SCRAM, as a real server asks), chosen afresh each session.
+When no PostgreSQL can be found or started the PostgreSQL tests are skipped, saying why, unless
 ``DRAMABOT_REQUIRE_POSTGRES=1``: then they fail.
 """
 
@@ -17,6 +18,7 @@ import glob
 import itertools
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import subprocess
@@ -62,46 +64,63 @@ def _as_cluster_user() -> tuple[list[str], str | None]:
     return ["runuser", "-u", "postgres", "--"], "postgres"
 
 
+class PostgresUnavailable(Exception):
+    """No throwaway PostgreSQL server could be started; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @contextlib.contextmanager
-def _throwaway_cluster() -> Iterator[str]:
+def throwaway_cluster(*, settings: tuple[str, ...] = ()) -> Iterator[str]:
+    """A PostgreSQL server of its own for as long as the block runs; yields a superuser's URL.
+
+    ``settings`` are extra ``name=value`` server settings. Raises :class:`PostgresUnavailable`.
+    Also used by ``bench/cluster.py``.
+    """
     binaries = _binaries()
     if binaries is None:
-        _unavailable("no initdb was found in /usr/lib/postgresql/*/bin or on the PATH")
-        raise AssertionError("unreachable")
+        raise PostgresUnavailable("no initdb was found in /usr/lib/postgresql/*/bin or on the PATH")
     prefix, owner = _as_cluster_user()
     folder = Path(tempfile.mkdtemp(prefix="dramabot-pg-"))
-    data, log = folder / "data", folder / "server.log"
+    data, log, password_file = folder / "data", folder / "server.log", folder / "password"
+    password = secrets.token_urlsafe(12)
+    password_file.write_text(password + "\n")
     if owner is not None:
         shutil.chown(folder, owner)
+        shutil.chown(password_file, owner)
     folder.chmod(0o755)
     port = _free_port()
-    started = False
     try:
         subprocess.run(
             # A natural-language default collation (ICU's English), as most servers have: the
             # schema's COLLATE "C" is what keeps lists in SQLite's order, and the tests show it.
-            [*prefix, str(binaries / "initdb"), "-D", str(data), "-U", "dramabot", "--auth=trust",
+            [*prefix, str(binaries / "initdb"), "-D", str(data), "-U", "dramabot",
+             "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password_file}",
              "-E", "UTF8", "--locale=C", "--locale-provider=icu", "--icu-locale=en", "--no-sync"],
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
-        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        password_file.unlink()
+        extra = "".join(f" -c {setting}" for setting in settings)
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200{extra}"
         pg_ctl = str(binaries / "pg_ctl")
         subprocess.run(
             [*prefix, pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"],
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
-        started = True
-        yield f"postgresql://dramabot@127.0.0.1:{port}/postgres"
     except (OSError, subprocess.SubprocessError) as exc:
         said = (getattr(exc, "stderr", b"") or b"").decode(errors="replace")[-300:]
         server_log = log.read_text(errors="replace")[-500:] if log.exists() else ""
-        _unavailable(f"a throwaway cluster did not start ({exc}; {said} {server_log})")
+        shutil.rmtree(folder, ignore_errors=True)
+        raise PostgresUnavailable(f"a throwaway cluster did not start ({exc}; {said} {server_log})") from exc
+    try:
+        yield f"postgresql://dramabot:{password}@127.0.0.1:{port}/postgres"
     finally:
-        if started:
-            subprocess.run(
-                [*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                capture_output=True, timeout=120, check=False,
-            )  # fmt: skip
+        subprocess.run(
+            [*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True, timeout=120, check=False,
+        )  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -112,7 +131,12 @@ def postgresql_server() -> Iterator[str]:
     if given:
         yield given
         return
-    with _throwaway_cluster() as url:
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(throwaway_cluster())
+        except PostgresUnavailable as exc:
+            _unavailable(exc.reason)
+            raise AssertionError("unreachable") from exc
         yield url
 
 

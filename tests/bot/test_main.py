@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -145,3 +146,25 @@ async def test_a_postgresql_server_that_cannot_be_reached_is_one_line_without_th
     )
     assert any(cause in lines[0] for cause in ("ConnectionRefusedError", "TimeoutError", "OSError")), lines[0]
     assert "s3cret-pw" not in stderr and "Traceback" not in stderr
+
+
+async def test_a_wrong_postgresql_password_is_one_line_that_never_shows_either_password(
+    emulator: DiscordEmulator, tmp_path: Path, postgresql_url: str
+) -> None:
+    given = urlsplit(postgresql_url)
+    if not given.password:
+        pytest.skip("the test server was given without a password (TEST_DATABASE_URL): nothing to get wrong")
+    where = f"{given.hostname}:{given.port}"
+    env = clean_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=emulator.api_base,
+        DISCORD_GATEWAY_URL=emulator.gateway_url,
+        DATABASE_URL=f"postgresql://{given.username}:not-{given.password}@{where}{given.path}",
+    )
+    code, stderr = await run_entry(tmp_path, env)
+    lines = [line for line in stderr.splitlines() if line.startswith("dramabot:")]
+    assert code == 1 and len(lines) == 1, stderr
+    shown = f"postgresql://{given.username}:***@{where}{given.path}"
+    assert lines[0].startswith(f"dramabot: cannot open the PostgreSQL database {shown}: "), lines[0]
+    assert "password authentication failed" in lines[0], lines[0]
+    assert given.password not in stderr and "Traceback" not in stderr
