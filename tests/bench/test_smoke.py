@@ -38,3 +38,33 @@ def test_the_smoke_benchmark_prints_the_table_with_ratios(tmp_path: Path) -> Non
         assert figure in table
     assert "ratings confirmed" in table and "in the file after SIGKILL" in table
     assert list((tmp_path / "cache").glob("ratings-*.db"))
+
+
+def test_the_smoke_cluster_benchmark_compares_three_deployments_and_finds_every_rating(
+    tmp_path: Path, postgresql_server: str
+) -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "cluster.py"), "--smoke"],
+        cwd=tmp_path,
+        env=clean_env(BENCH_DATABASE_URL=postgresql_server),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    table = run.stdout
+    assert (
+        "| Figure | Unit | SQLite, 1 process | PostgreSQL, 1 process | PostgreSQL, 2 processes × 2 shards "
+        "| Target | Met |"
+    ) in table
+    for figure in (
+        "`/score episode` throughput, concurrency 10",
+        "`/rate` (durable) throughput, concurrency 10",
+        "`/score episode` worst shard's p99 ÷ its p50",
+        "`/rate` (durable) CPU per request: PostgreSQL",
+        "`/rate` (durable) answered later than 3 s",
+        "RSS after READY per process, 40 servers over 4 shards",
+    ):
+        assert figure in table
+    assert "every one found after SIGKILL" in table
