@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -102,6 +103,24 @@ async def test_the_start_up_log_counts_servers_and_says_nothing_about_voice(
     assert "PyNaCl" not in text and "davey" not in text and "voice will NOT be supported" not in text
     # ...but only those are silenced: discord.py's own log still comes through.
     assert "logging in using static token" in text
+
+
+async def test_the_process_freezes_its_start_up_heap_at_ready_so_full_collections_stay_short(
+    emulator: DiscordEmulator, server: Server, tmp_path: Path
+) -> None:
+    env = clean_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=emulator.api_base,
+        DISCORD_GATEWAY_URL=emulator.gateway_url,
+        LOG_LEVEL="DEBUG",
+    )
+    process, log = await start_until_connected(tmp_path, env)
+    result = await emulator.invoke(server.alice, "score episode", number=16)
+    assert "5/5" in result.message.embeds[0]["description"]
+    process.send_signal(signal.SIGTERM)
+    _, rest = await asyncio.wait_for(process.communicate(), timeout=30)
+    frozen = re.findall(r"Froze (\d+) objects built at start-up", "".join(log) + rest.decode())
+    assert len(frozen) == 1 and int(frozen[0]) > 10_000, frozen  # discord.py and the bot's modules alone
 
 
 async def test_a_sharded_process_says_which_shards_it_runs_and_what_each_holds(
