@@ -41,7 +41,8 @@ RATING = (
 )  # fmt: skip
 TALLY = ("guild_id", "show_id", "episode", "ratings", "total_halves")
 HIDDEN = ("guild_id", "show_id", "hidden_at")
-SETTING = ("guild_id", "default_show_id", "curator_role_id")
+SETTING = ("guild_id", "default_show_id", "curator_role_id", "spoiler_guard", "spoiler_titles")
+WATCH = ("guild_id", "show_id", "user_id", "status", "progress", "status_chosen", "created_at", "updated_at")
 REMOVAL = (
     "id",
     "guild_id",
@@ -81,10 +82,13 @@ STEPS = (
     Step("rating", RATING, (WRITTEN_ORDER,), _OF_OWN),
     Step("guild_setting", SETTING, ("guild_id",)),
     Step("comment_removal", REMOVAL, ("id",)),
+    # After the hidden rows and every show: a server's entries on a catalog show it hid stay.
+    Step("watch", WATCH, ("guild_id", "show_id", "user_id")),
 )
 # Emptying a target for --replace, children first. The servers' own shows go before the hidden rows
 # (unhiding a catalog show whose title a server's show took is refused), then the catalog.
 CLEAR = (
+    "DELETE FROM watch",
     "DELETE FROM comment_removal",
     "DELETE FROM guild_setting",
     "DELETE FROM rating",
@@ -109,6 +113,7 @@ _COLUMNS = {
     "guild_hidden_show": ("t", HIDDEN),
     "guild_setting": ("t", SETTING),
     "comment_removal": ("t", REMOVAL),
+    "watch": ("t", WATCH),
 }
 TABLES = tuple(_COLUMNS)
 
@@ -223,6 +228,7 @@ _KEYS = {
     "guild_hidden_show": ("guild_id", "show_id"),
     "guild_setting": ("guild_id",),
     "comment_removal": ("id",),
+    "watch": ("guild_id", "show_id", "user_id"),
 }
 
 

@@ -227,6 +227,8 @@ class GuildSettings:
     guild_id: int
     default_show_id: int | None  # the show commands use when none is named; catalog or the server's own
     curator_role_id: int | None  # members with this role may manage the server's shows
+    spoiler_guard: bool = True  # replies about episodes past a member's progress wait for their click
+    spoiler_titles_hidden: bool = False  # /score show hides titles of episodes past a member's progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,3 +257,60 @@ class DefaultShow:
 
     show: Show | None  # the server's default if it has one it can see, else its only show, else None
     visible: int  # how many shows the server can see (0: none yet; more than one: it must choose)
+
+
+class WatchStatus(enum.Enum):
+    """Where a member stands with a show: the five statuses MyDramaList members use."""
+
+    WATCHING = "watching"
+    COMPLETED = "completed"
+    PLAN_TO_WATCH = "plan-to-watch"
+    ON_HOLD = "on-hold"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEntry:
+    """A member's status and progress on one show in one server."""
+
+    guild_id: int
+    show_id: int
+    user_id: int
+    status: WatchStatus
+    progress: int  # watched up to this episode; 0: not started
+    status_chosen: bool  # the member chose the status; a rating then leaves it alone
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistEntry:
+    """A watch entry with its show's title and run, for listing a member's watchlist."""
+
+    entry: WatchEntry
+    show_title: str
+    episode_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class WatchCounts:
+    """How many members of a server are watching a show and how many completed it."""
+
+    watching: int = 0
+    completed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SpoilerView:
+    """What the spoiler guard needs for one member and show, read in one statement."""
+
+    guard: bool  # the server's guard is on
+    titles_hidden: bool  # the server hides titles of episodes past a member's progress
+    entry: WatchEntry | None  # None: the member never rated, set progress or chose a status
+
+    def hides(self, episode: int) -> bool:
+        """Whether a reply about ``episode`` must wait for the member's click."""
+        return self.guard and self.entry is not None and episode > self.entry.progress
+
+    def hides_title(self, episode: int) -> bool:
+        return self.titles_hidden and self.hides(episode)

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
 
 from bot.scores import Score
-from bot.store import copying, guild_settings, opening, ratings, rows, shows
+from bot.store import copying, guild_settings, opening, ratings, rows, shows, watch
 from bot.store.backend import DatabaseLocation, WritePath
 from bot.store.errors import (
     CopyMismatch,
@@ -40,7 +40,12 @@ from bot.store.models import (
     ShowFootprint,
     ShowOverview,
     ShowSpec,
+    SpoilerView,
     Tally,
+    WatchCounts,
+    WatchEntry,
+    WatchlistEntry,
+    WatchStatus,
     _Unset,
 )
 from bot.store.opening import StoreOpenError, describe_open_failure
@@ -536,6 +541,71 @@ class Store:
         async with self._writer.transaction() as tx:
             return await guild_settings.set_curator_role(tx, guild_id, role_id)
 
+    async def set_spoiler_guard(self, guild_id: int, on: bool) -> GuildSettings:
+        """Switch the server's spoiler guard on (the default) or off."""
+        async with self._writer.transaction() as tx:
+            await watch.set_spoiler_guard(tx, guild_id, on)
+            return await guild_settings.fetch(tx, guild_id)
+
+    async def set_spoiler_titles(self, guild_id: int, hidden: bool) -> GuildSettings:
+        """Hide (or show, the default) titles of episodes past a member's progress in /score show."""
+        async with self._writer.transaction() as tx:
+            await watch.set_spoiler_titles(tx, guild_id, hidden)
+            return await guild_settings.fetch(tx, guild_id)
+
+    # -- watch status and progress -------------------------------------------------
+
+    async def watch_entry(self, guild_id: int, show_id: int, user_id: int) -> WatchEntry | None:
+        """A member's status and progress on a show in a server; one primary-key read."""
+        return await watch.entry(self._reader, (guild_id, show_id, user_id))
+
+    async def spoiler_view(self, guild_id: int, show_id: int, user_id: int) -> SpoilerView:
+        """What the spoiler guard needs (the server's settings, the member's entry) in one read."""
+        return await watch.spoiler_view(self._reader, guild_id, show_id, user_id)
+
+    async def set_watch(
+        self,
+        guild_id: int,
+        show_id: int,
+        user_id: int,
+        *,
+        status: WatchStatus | None = None,
+        progress: int | None = None,
+    ) -> WatchEntry:
+        """Set a member's status (as chosen by them) and/or progress on a show; returns the entry.
+
+        ``completed`` sets the progress to the last episode; progress alone keeps a chosen status
+        (see :func:`bot.store.watch.write`). Raises :class:`ShowNotFound` for a show the server
+        cannot see and :class:`ProgressOutOfRange` past the show's end or below 0, writing nothing.
+        """
+        async with self._writer.transaction() as tx:
+            show = await shows.fetch_visible(tx, guild_id, show_id)
+            key = (guild_id, show_id, user_id)
+            return await watch.write(
+                tx, key, status=status, progress=progress, episode_count=show.episode_count
+            )
+
+    async def set_progress(self, guild_id: int, show_id: int, user_id: int, progress: int) -> WatchEntry:
+        """Watched up to episode ``progress`` (0: not started): :meth:`set_watch` with progress only."""
+        return await self.set_watch(guild_id, show_id, user_id, progress=progress)
+
+    async def watchlist(
+        self, guild_id: int, user_id: int, *, limit: int | None = None, offset: int = 0
+    ) -> list[WatchlistEntry]:
+        """A member's watch entries in a server by show title (one page, or all without ``limit``)."""
+        return await watch.watchlist(self._reader, guild_id, user_id, limit=limit, offset=offset)
+
+    async def watchlist_count(self, guild_id: int, user_id: int) -> int:
+        return await watch.watchlist_count(self._reader, guild_id, user_id)
+
+    async def watch_counts(self, guild_id: int, show_id: int) -> WatchCounts:
+        """How many members of the server are watching the show and how many completed it."""
+        return await watch.counts(self._reader, guild_id, show_id)
+
+    async def watch_counts_by_show(self, guild_id: int) -> dict[int, WatchCounts]:
+        """:meth:`watch_counts` of every show in one read; shows nobody follows are absent."""
+        return await watch.counts_by_show(self._reader, guild_id)
+
     # -- ratings -------------------------------------------------------------------
 
     async def save_rating(
@@ -577,6 +647,11 @@ class Store:
                 keep_comment=keep_comment,
             )
             tally = await ratings.fetch_tally(tx, guild_id, show_id, episode)
+            # The rating is proof the member watched this far: their progress follows it in the
+            # same transaction, so a confirmed rating never leaves the guard behind.
+            show = await shows.fetch(tx, show_id)
+            assert show is not None  # the rating's foreign key has just found its episode
+            await watch.after_rating(tx, (guild_id, show_id, user_id), episode, show.episode_count)
             return RatingChange(previous=previous, current=current, tally=tally)
 
         return await self._writer.group(write)

@@ -66,6 +66,7 @@ READS = {
     "myratings",
     "shows",
     "moderate log",
+    "mywatchlist",
 }
 
 COMMANDS = [
@@ -77,11 +78,15 @@ COMMANDS = [
     "moderate log",
     "moderate remove-comment",
     "myratings",
+    "mywatchlist",
+    "progress",
     "rate",
     "review",
     "score episode",
     "score show",
     "settings curator-role",
+    "settings spoiler-guard",
+    "settings spoiler-titles",
     "show add",
     "show copy",
     "show default",
@@ -98,6 +103,7 @@ COMMANDS = [
     "uncomment",
     "unrate",
     "verdict",
+    "watch",
 ]
 
 HOSTILE_TEXT = st.sampled_from(
