@@ -382,9 +382,9 @@ async def open_pool(target: Target, *, size: int) -> asyncpg.Pool:
 async def _end_transaction_only(connection: asyncpg.Connection) -> None:
     """What the pool does to a connection handed back, beyond rolling back an open transaction
     (which asyncpg always does): nothing. asyncpg's default runs ``RESET ALL``, ``UNLISTEN *`` and
-    ``pg_advisory_unlock_all()``, one more round trip per read and per write, and a third of what
-    the bot spent on ``/score``. The store leaves no session state behind to reset: its advisory
-    locks are transaction-level, and it never LISTENs, SETs or opens a cursor."""
+    ``pg_advisory_unlock_all()``, one more round trip per read and per write: a tenth of the bot's
+    CPU under load (py-spy, bench/cluster.py). The store leaves no session state to reset: its
+    advisory locks are transaction-level, and it never LISTENs, SETs or opens a cursor."""
 
 
 async def open_connection(target: Target) -> asyncpg.Connection:
