@@ -42,6 +42,9 @@ RATING = (
 TALLY = ("guild_id", "show_id", "episode", "ratings", "total_halves")
 HIDDEN = ("guild_id", "show_id", "hidden_at")
 SETTING = ("guild_id", "default_show_id", "curator_role_id")
+ANONYMOUS = ("guild_id", "show_id", "episode", "ratings", "total_halves")
+MEMBER_SETTING = ("guild_id", "user_id", "hide_from_rankings")
+DEPARTURE = ("guild_id", "departed_at")
 REMOVAL = (
     "id",
     "guild_id",
@@ -81,10 +84,17 @@ STEPS = (
     Step("rating", RATING, (WRITTEN_ORDER,), _OF_OWN),
     Step("guild_setting", SETTING, ("guild_id",)),
     Step("comment_removal", REMOVAL, ("id",)),
+    # Its triggers add the anonymous scores to the tallies the ratings rebuilt.
+    Step("anonymous_tally", ANONYMOUS, ("guild_id", "show_id", "episode")),
+    Step("member_setting", MEMBER_SETTING, ("guild_id", "user_id")),
+    Step("guild_departure", DEPARTURE, ("guild_id",)),
 )
 # Emptying a target for --replace, children first. The servers' own shows go before the hidden rows
 # (unhiding a catalog show whose title a server's show took is refused), then the catalog.
 CLEAR = (
+    "DELETE FROM guild_departure",
+    "DELETE FROM member_setting",
+    "DELETE FROM anonymous_tally",
     "DELETE FROM comment_removal",
     "DELETE FROM guild_setting",
     "DELETE FROM rating",
@@ -109,6 +119,9 @@ _COLUMNS = {
     "guild_hidden_show": ("t", HIDDEN),
     "guild_setting": ("t", SETTING),
     "comment_removal": ("t", REMOVAL),
+    "anonymous_tally": ("t", ANONYMOUS),
+    "member_setting": ("t", MEMBER_SETTING),
+    "guild_departure": ("t", DEPARTURE),
 }
 TABLES = tuple(_COLUMNS)
 
@@ -223,6 +236,9 @@ _KEYS = {
     "guild_hidden_show": ("guild_id", "show_id"),
     "guild_setting": ("guild_id",),
     "comment_removal": ("id",),
+    "anonymous_tally": ("guild_id", "show_id", "episode"),
+    "member_setting": ("guild_id", "user_id"),
+    "guild_departure": ("guild_id",),
 }
 
 

@@ -365,6 +365,11 @@ async def move_server_data(tx: Transaction, guild_id: int, source_id: int, targe
         "UPDATE comment_removal SET show_id = ? WHERE guild_id = ? AND show_id = ?",
         (target_id, guild_id, source_id),
     )
+    # Forgotten members' anonymous scores too; its triggers move them between the tallies.
+    await tx.execute(
+        "UPDATE anonymous_tally SET show_id = ? WHERE guild_id = ? AND show_id = ?",
+        (target_id, guild_id, source_id),
+    )
 
 
 @contextmanager
