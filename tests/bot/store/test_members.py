@@ -57,7 +57,13 @@ async def test_forget_by_delete_moves_the_averages_as_previewed_and_leaves_no_ro
     report = await store.forget_member(CLUB, ANNA, "delete")
 
     assert report == preview
-    assert (report.ratings, report.comments, report.removals, report.moderated, report.settings) == (3, 1, 1, 1, 1)
+    assert (report.ratings, report.comments, report.removals, report.moderated, report.settings) == (
+        3,
+        1,
+        1,
+        1,
+        1,
+    )
     assert [(c.episode, c.before, c.after) for c in report.changes] == [
         (8, Tally(2, 15), Tally(1, 9)),
         (9, Tally(1, 10), Tally(0, 0)),
@@ -132,7 +138,9 @@ async def test_an_import_names_the_newer_ratings_it_would_overwrite(store: Store
     assert [(o.episode, o.current, o.imported) for o in overwrites] == [(8, Score(6), Score(9))]
     # The member rated again after the preview: nothing is written.
     await store_rate(store, run_on_id, 8, guild_id=CLUB, user_id=ANNA, halves=5)
-    assert await store.import_member_ratings(CLUB, ANNA, "Anna", items, expected_overwrites=overwrites) is None
+    assert (
+        await store.import_member_ratings(CLUB, ANNA, "Anna", items, expected_overwrites=overwrites) is None
+    )
     assert await store.episode_tally(CLUB, run_on_id, 9) == Tally(0, 0)
 
     overwrites = await store.import_overwrites(CLUB, ANNA, items)
@@ -175,4 +183,3 @@ async def test_a_server_that_adds_the_bot_back_in_time_keeps_everything(store: S
     assert await store.purge_departed_guilds(left + timedelta(days=365), timedelta(days=30)) == []
     assert await store.episode_tally(CLUB, run_on_id, 8) == Tally(2, 15)
     assert not await store.guild_returned(CLUB)
-
