@@ -86,6 +86,20 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "doc.expected_whole_number": "expected a whole number from {low} to {high}",
     "doc.outside": "{value} is outside {low}–{high}",
     "doc.expected_score": "expected a number from 0 to {maximum} in half steps",
+    # -- /mydata export files (bot.memberfile) ---------------------------------------------------
+    "mdoc.not_an_object": 'expected an object like {{"format": "{format}", "version": 1, "ratings": [...]}}',
+    "mdoc.wrong_format": 'expected "{format}": this is not a /mydata export file',
+    "mdoc.wrong_version": "expected {version}, the only version this dramabot reads",
+    "mdoc.expected_id": 'expected a member id in quotes, such as "734512098765432101"',
+    "mdoc.expected_true_false": "expected true or false",
+    "mdoc.ratings_not_a_list": "expected a list of ratings",
+    "mdoc.too_many_ratings": "the file holds {count} ratings; at most {limit_count} are read",
+    "mdoc.rating_not_an_object": 'expected an object such as {{"show": "Run On", "episode": 8, "score": 4.5, …}}',
+    "mdoc.rating_twice": "a second rating of the same show and episode",
+    "mdoc.member_score": "expected a score from 0.5 to 5 in half steps",
+    "mdoc.spoiler_without_comment": "a rating without a comment cannot be marked as containing spoilers",
+    "mdoc.expected_date": "expected a date and time in UTC such as {example}",
+    "mdoc.updated_before_created": "is earlier than created_at",
     # -- numbers and scores, in a show file or on a review page ----------------------------------
     "number.too_long": {
         "one": "the number is {count} character long; at most {limit} are allowed",
