@@ -23,7 +23,7 @@ from bot.bot import DEFAULT_CATALOG, DramaBot
 from bot.scores import Score
 from bot.settings import Settings
 from bot.showfile import load_catalog
-from bot.store import ShowSpec, Store
+from bot.store import ShowSpec, Store, WatchStatus
 from bot.store.models import EpisodeSpec
 from emulator import DiscordEmulator, EmuGuild, EmuMember, connect_bot
 
@@ -223,20 +223,24 @@ async def store_rate(
 
 async def a_lived_in_database(path: Path) -> Store:
     """Two servers with everything a server can hold: own shows, a catalog copy, a hidden catalog
-    show with ratings from before it was hidden, settings, comments and a removal record."""
+    show with ratings from before it was hidden, settings, comments, a removal record and watch
+    entries (chosen, and moved by ratings)."""
     store = await Store.open(path)
     run_on_id = await store.save_catalog_show(run_on())
     third_id = await store.save_catalog_show(THIRD)
     await store_rate(store, run_on_id, 16, guild_id=CLUB, user_id=ALICE, halves=10, comment="what an ending")
     await store_rate(store, run_on_id, 16, guild_id=CLUB, user_id=BOB, halves=7, comment=None)
     await store_rate(store, third_id, 1, guild_id=CLUB, user_id=ALICE, halves=6, comment="meh")
-    await store.hide_show(CLUB, third_id)  # its rating stays, out of sight
+    await store.set_watch(CLUB, third_id, BOB, status=WatchStatus.ON_HOLD, progress=1)
+    await store.hide_show(CLUB, third_id)  # its rating and watch entries stay, out of sight
     moving = await store.create_show(
         CLUB, ShowSpec(title="Moving", episode_count=20, aliases=("무빙",), verdict=Score(18))
     )
     await store_rate(store, moving.id, 1, guild_id=CLUB, user_id=BOB, halves=9, comment="superb")
     await store.set_default_show(CLUB, moving.id)
     await store.set_curator_role(CLUB, 555)
+    await store.set_spoiler_titles(CLUB, True)
+    await store.set_spoiler_guard(FANS, False)
     await store_rate(store, run_on_id, 1, guild_id=FANS, user_id=ALICE, halves=8, comment="rude comment")
     await store.remove_comment(
         guild_id=FANS, show_id=run_on_id, episode=1, author_id=ALICE, moderator_id=MOD, reason="rude"

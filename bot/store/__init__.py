@@ -3,7 +3,7 @@
 Layout: ``store.py`` is the facade the cogs use, over one of two backends. ``reader.py`` (the read
 path; SQLite's runs on the event loop) and ``writer.py`` (the write path; SQLite's transactions and
 group commit in aiosqlite's thread) are SQLite's mechanisms and the types both engines share;
-``postgres.py`` is PostgreSQL's, on an asyncpg pool. ``shows.py``, ``ratings.py`` and
+``postgres.py`` is PostgreSQL's, on an asyncpg pool. ``shows.py``, ``ratings.py``, ``watch.py`` and
 ``guild_settings.py`` hold the queries per aggregate, written once for both engines; ``rows.py``
 maps rows to the models in ``models.py``; ``integrity.py`` names the constraint a refused write
 broke; ``migrate.py`` applies ``migrations/`` (SQLite) or ``migrations/postgresql/``.
@@ -15,6 +15,7 @@ from bot.store.errors import (
     EpisodesHaveCriticScores,
     EpisodesHaveRatings,
     Outage,
+    ProgressOutOfRange,
     ReadUnavailable,
     SchemaError,
     ShowAlreadyHidden,
@@ -39,6 +40,7 @@ from bot.store.models import (
     ForgetReport,
     GuildSettings,
     ImportedRating,
+    ImportedWatch,
     ImportOverwrite,
     MemberData,
     MemberRating,
@@ -49,7 +51,12 @@ from bot.store.models import (
     ShowFootprint,
     ShowOverview,
     ShowSpec,
+    SpoilerView,
     Tally,
+    WatchCounts,
+    WatchEntry,
+    WatchlistEntry,
+    WatchStatus,
 )
 from bot.store.store import Store
 
@@ -70,9 +77,11 @@ __all__ = [
     "GuildSettings",
     "ImportOverwrite",
     "ImportedRating",
+    "ImportedWatch",
     "MemberData",
     "MemberRating",
     "Outage",
+    "ProgressOutOfRange",
     "PurgeReport",
     "Rating",
     "RatingChange",
@@ -87,10 +96,15 @@ __all__ = [
     "ShowReadOnly",
     "ShowSpec",
     "ShowTitleTaken",
+    "SpoilerView",
     "Store",
     "StoreConflict",
     "StoreError",
     "Tally",
     "TargetNotEmpty",
+    "WatchCounts",
+    "WatchEntry",
+    "WatchStatus",
+    "WatchlistEntry",
     "WriteUnavailable",
 ]

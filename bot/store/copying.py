@@ -41,7 +41,8 @@ RATING = (
 )  # fmt: skip
 TALLY = ("guild_id", "show_id", "episode", "ratings", "total_halves")
 HIDDEN = ("guild_id", "show_id", "hidden_at")
-SETTING = ("guild_id", "default_show_id", "curator_role_id")
+SETTING = ("guild_id", "default_show_id", "curator_role_id", "spoiler_guard", "spoiler_titles")
+WATCH = ("guild_id", "show_id", "user_id", "status", "progress", "status_chosen", "created_at", "updated_at")
 ANONYMOUS = ("guild_id", "show_id", "episode", "ratings", "total_halves")
 MEMBER_SETTING = ("guild_id", "user_id", "hide_from_rankings")
 DEPARTURE = ("guild_id", "departed_at")
@@ -88,6 +89,8 @@ STEPS = (
     Step("anonymous_tally", ANONYMOUS, ("guild_id", "show_id", "episode")),
     Step("member_setting", MEMBER_SETTING, ("guild_id", "user_id")),
     Step("guild_departure", DEPARTURE, ("guild_id",)),
+    # After the hidden rows and every show: a server's entries on a catalog show it hid stay.
+    Step("watch", WATCH, ("guild_id", "show_id", "user_id")),
 )
 # Emptying a target for --replace, children first. The servers' own shows go before the hidden rows
 # (unhiding a catalog show whose title a server's show took is refused), then the catalog.
@@ -95,6 +98,7 @@ CLEAR = (
     "DELETE FROM guild_departure",
     "DELETE FROM member_setting",
     "DELETE FROM anonymous_tally",
+    "DELETE FROM watch",
     "DELETE FROM comment_removal",
     "DELETE FROM guild_setting",
     "DELETE FROM rating",
@@ -122,6 +126,7 @@ _COLUMNS = {
     "anonymous_tally": ("t", ANONYMOUS),
     "member_setting": ("t", MEMBER_SETTING),
     "guild_departure": ("t", DEPARTURE),
+    "watch": ("t", WATCH),
 }
 TABLES = tuple(_COLUMNS)
 
@@ -239,6 +244,7 @@ _KEYS = {
     "anonymous_tally": ("guild_id", "show_id", "episode"),
     "member_setting": ("guild_id", "user_id"),
     "guild_departure": ("guild_id",),
+    "watch": ("guild_id", "show_id", "user_id"),
 }
 
 

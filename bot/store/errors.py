@@ -55,6 +55,15 @@ class ShowNotFound(StoreConflict):
         self.show_id = show_id
 
 
+class ProgressOutOfRange(StoreConflict):
+    """Progress must lie between 0 (not started) and the show's episode count."""
+
+    def __init__(self, progress: int, episode_count: int) -> None:
+        super().__init__(progress, episode_count)
+        self.progress = progress
+        self.episode_count = episode_count
+
+
 class EpisodeNotFound(StoreConflict):
     """The show has no episode of that number (its run may have just been shortened)."""
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.scores import Score
-from bot.store import rows
+from bot.store import rows, watch
 from bot.store.models import (
     FORGET_MODES,
     AverageChange,
     ForgetReport,
     ImportedRating,
+    ImportedWatch,
     ImportOverwrite,
     MemberData,
     MemberRating,
@@ -75,6 +76,7 @@ async def member_data(db: Reader, guild_id: int, user_id: int) -> MemberData:
         removals=tuple(rows.removal(row) for row in removals),
         moderated=moderated,
         hide_from_rankings=await hides_from_rankings(db, guild_id, user_id),
+        watch=tuple(await watch.watchlist(db, guild_id, user_id, limit=None, offset=0)),
     )
 
 
@@ -113,6 +115,7 @@ async def forget_report(db: Source, guild_id: int, user_id: int, mode: str) -> F
         settings=await _count(
             db, "SELECT count(*) FROM member_setting WHERE guild_id = ? AND user_id = ?", params
         ),
+        watch=await _count(db, "SELECT count(*) FROM watch WHERE guild_id = ? AND user_id = ?", params),
         changes=tuple(changes),
     )
 
@@ -180,6 +183,7 @@ async def forget(tx: Transaction, guild_id: int, user_id: int, mode: str) -> For
         "UPDATE comment_removal SET moderator_id = NULL WHERE guild_id = ? AND moderator_id = ?", params
     )
     await tx.execute("DELETE FROM member_setting WHERE guild_id = ? AND user_id = ?", params)
+    await watch.delete_member(tx, guild_id, user_id)
     return report
 
 
@@ -227,6 +231,19 @@ async def import_ratings(
     return len(items)
 
 
+async def import_watch(tx: Transaction, guild_id: int, user_id: int, items: list[ImportedWatch]) -> int:
+    """Write the file's watch entries over the member's own; returns how many."""
+    for item in items:
+        await tx.execute(
+            "INSERT INTO watch (guild_id, show_id, user_id, status, progress, status_chosen) "  # noqa: S608
+            "VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, show_id, user_id) DO UPDATE SET status = excluded.status, "
+            f"progress = excluded.progress, status_chosen = excluded.status_chosen, updated_at = {rows.NOW}",
+            (guild_id, item.show_id, user_id, item.status.value, item.progress, int(item.status_chosen)),
+        )
+    return len(items)
+
+
 async def mark_departed(tx: Transaction, guild_id: int, at: datetime) -> None:
     # A second GUILD_DELETE keeps the first date: the retention period runs from the removal.
     await tx.execute(
@@ -248,6 +265,7 @@ _PURGE = (
     ("episode_tally", "DELETE FROM episode_tally WHERE guild_id = ?"),
     ("comment_removal", "DELETE FROM comment_removal WHERE guild_id = ?"),
     ("member_setting", "DELETE FROM member_setting WHERE guild_id = ?"),
+    ("watch", "DELETE FROM watch WHERE guild_id = ?"),
     ("guild_setting", "DELETE FROM guild_setting WHERE guild_id = ?"),
     ("show", "DELETE FROM show WHERE guild_id = ?"),
     ("guild_hidden_show", "DELETE FROM guild_hidden_show WHERE guild_id = ?"),

@@ -227,6 +227,8 @@ class GuildSettings:
     guild_id: int
     default_show_id: int | None  # the show commands use when none is named; catalog or the server's own
     curator_role_id: int | None  # members with this role may manage the server's shows
+    spoiler_guard: bool = True  # replies about episodes past a member's progress wait for their click
+    spoiler_titles_hidden: bool = False  # /score show hides titles of episodes past a member's progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +259,63 @@ class DefaultShow:
     visible: int  # how many shows the server can see (0: none yet; more than one: it must choose)
 
 
+class WatchStatus(enum.Enum):
+    """Where a member stands with a show: the five statuses MyDramaList members use."""
+
+    WATCHING = "watching"
+    COMPLETED = "completed"
+    PLAN_TO_WATCH = "plan-to-watch"
+    ON_HOLD = "on-hold"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEntry:
+    """A member's status and progress on one show in one server."""
+
+    guild_id: int
+    show_id: int
+    user_id: int
+    status: WatchStatus
+    progress: int  # watched up to this episode; 0: not started
+    status_chosen: bool  # the member chose the status; a rating then leaves it alone
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistEntry:
+    """A watch entry with its show's title and run, for listing a member's watchlist."""
+
+    entry: WatchEntry
+    show_title: str
+    episode_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class WatchCounts:
+    """How many members of a server are watching a show and how many completed it."""
+
+    watching: int = 0
+    completed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SpoilerView:
+    """What the spoiler guard needs for one member and show, read in one statement."""
+
+    guard: bool  # the server's guard is on
+    titles_hidden: bool  # the server hides titles of episodes past a member's progress
+    entry: WatchEntry | None  # None: the member never rated, set progress or chose a status
+
+    def hides(self, episode: int) -> bool:
+        """Whether a reply about ``episode`` must wait for the member's click."""
+        return self.guard and self.entry is not None and episode > self.entry.progress
+
+    def hides_title(self, episode: int) -> bool:
+        return self.titles_hidden and self.hides(episode)
+
+
 # -- a member's own data (/mydata) -------------------------------------------------------------
 
 FORGET_MODES = ("delete", "anonymise")
@@ -272,6 +331,8 @@ class MemberData:
     # Removals this member made as a moderator (their id is on another member's record).
     moderated: int
     hide_from_rankings: bool
+    # Watch status and progress per show.
+    watch: tuple[WatchlistEntry, ...] = ()
 
     @property
     def comments(self) -> int:
@@ -279,7 +340,7 @@ class MemberData:
 
     @property
     def empty(self) -> bool:
-        return not (self.ratings or self.removals or self.moderated or self.hide_from_rankings)
+        return not (self.ratings or self.removals or self.moderated or self.hide_from_rankings or self.watch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,11 +364,12 @@ class ForgetReport:
     removals: int  # records of removals of the member's comments, deleted
     moderated: int  # records of removals the member made, kept without their id
     settings: int
+    watch: int  # watch status and progress entries
     changes: tuple[AverageChange, ...]
 
     @property
     def empty(self) -> bool:
-        return not (self.ratings or self.removals or self.moderated or self.settings)
+        return not (self.ratings or self.removals or self.moderated or self.settings or self.watch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +383,17 @@ class ImportedRating:
     spoiler: bool
     created_at: str
     updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedWatch:
+    """One watch entry from a member's export file, resolved to a show of the importing server;
+    ``progress`` is within the show's run."""
+
+    show_id: int
+    status: WatchStatus
+    progress: int
+    status_chosen: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,17 @@ import json
 from fractions import Fraction
 
 from bot.scores import Score
-from bot.store.models import CommentRemoval, Episode, GuildSettings, Rating, Show, ShowOverview, Tally
+from bot.store.models import (
+    CommentRemoval,
+    Episode,
+    GuildSettings,
+    Rating,
+    Show,
+    ShowOverview,
+    Tally,
+    WatchEntry,
+    WatchStatus,
+)
 from bot.store.reader import Row
 
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -23,7 +33,12 @@ SHOW_COLUMNS = """
 
 EPISODE_COLUMNS = "e.show_id, e.number, e.title, e.critic_halves, e.summary"
 
-SETTINGS_COLUMNS = "guild_id, default_show_id, curator_role_id"
+SETTINGS_COLUMNS = "guild_id, default_show_id, curator_role_id, spoiler_guard, spoiler_titles"
+
+WATCH_COLUMNS = (
+    "w.guild_id, w.show_id, w.user_id, w.status, w.progress, w.status_chosen, w.created_at, w.updated_at"
+)
+WATCH_RETURNING = "guild_id, show_id, user_id, status, progress, status_chosen, created_at, updated_at"
 
 RATING_COLUMNS = """
     r.guild_id, r.show_id, r.episode, r.user_id, r.halves, r.comment, r.spoiler,
@@ -104,6 +119,21 @@ def settings(row: Row) -> GuildSettings:
         guild_id=row["guild_id"],
         default_show_id=row["default_show_id"],
         curator_role_id=row["curator_role_id"],
+        spoiler_guard=bool(row["spoiler_guard"]),
+        spoiler_titles_hidden=row["spoiler_titles"] == "hide",
+    )
+
+
+def watch(row: Row) -> WatchEntry:
+    return WatchEntry(
+        guild_id=row["guild_id"],
+        show_id=row["show_id"],
+        user_id=row["user_id"],
+        status=WatchStatus(row["status"]),
+        progress=row["progress"],
+        status_chosen=bool(row["status_chosen"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 

@@ -291,8 +291,15 @@ async def update_episode_columns(
 
 
 async def delete_episodes_after(tx: Transaction, show_id: int, last: int) -> None:
-    """Delete the show's episodes numbered above ``last``; ratings, tallies and removals cascade."""
+    """Delete the show's episodes numbered above ``last``; ratings, tallies and removals cascade.
+
+    Every server's progress past the new end comes back to it (the member watched all there is).
+    """
     await tx.execute("DELETE FROM episode WHERE show_id = ? AND number > ?", (show_id, last))
+    await tx.execute(
+        f"UPDATE watch SET progress = ?, updated_at = {rows.NOW} WHERE show_id = ? AND progress > ?",  # noqa: S608
+        (last, show_id, last),
+    )
 
 
 async def add_blank_episodes(tx: Transaction, show_id: int, first: int, last: int) -> None:
@@ -353,7 +360,7 @@ async def is_hidden(tx: Transaction, guild_id: int, show_id: int) -> bool:
 
 
 async def move_server_data(tx: Transaction, guild_id: int, source_id: int, target_id: int) -> None:
-    """Move one server's ratings, comments and removal records from one show to another.
+    """Move one server's ratings, comments, removal records and watch entries from one show to another.
 
     The tally triggers move the tallies with the ratings; the target must have every episode
     the ratings are on (a copy has the same run).
@@ -369,6 +376,9 @@ async def move_server_data(tx: Transaction, guild_id: int, source_id: int, targe
     await tx.execute(
         "UPDATE anonymous_tally SET show_id = ? WHERE guild_id = ? AND show_id = ?",
         (target_id, guild_id, source_id),
+    )
+    await tx.execute(
+        "UPDATE watch SET show_id = ? WHERE guild_id = ? AND show_id = ?", (target_id, guild_id, source_id)
     )
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.scores import Score
-from bot.store import copying, guild_settings, members, opening, ratings, rows, shows
+from bot.store import copying, guild_settings, members, opening, ratings, rows, shows, watch
 from bot.store.backend import DatabaseLocation, WritePath
 from bot.store.errors import (
     CopyMismatch,
@@ -36,6 +36,7 @@ from bot.store.models import (
     ForgetReport,
     GuildSettings,
     ImportedRating,
+    ImportedWatch,
     ImportOverwrite,
     MemberData,
     MemberRating,
@@ -46,7 +47,12 @@ from bot.store.models import (
     ShowFootprint,
     ShowOverview,
     ShowSpec,
+    SpoilerView,
     Tally,
+    WatchCounts,
+    WatchEntry,
+    WatchlistEntry,
+    WatchStatus,
     _Unset,
 )
 from bot.store.opening import StoreOpenError, describe_open_failure
@@ -542,6 +548,71 @@ class Store:
         async with self._writer.transaction() as tx:
             return await guild_settings.set_curator_role(tx, guild_id, role_id)
 
+    async def set_spoiler_guard(self, guild_id: int, on: bool) -> GuildSettings:
+        """Switch the server's spoiler guard on (the default) or off."""
+        async with self._writer.transaction() as tx:
+            await watch.set_spoiler_guard(tx, guild_id, on)
+            return await guild_settings.fetch(tx, guild_id)
+
+    async def set_spoiler_titles(self, guild_id: int, hidden: bool) -> GuildSettings:
+        """Hide (or show, the default) titles of episodes past a member's progress in /score show."""
+        async with self._writer.transaction() as tx:
+            await watch.set_spoiler_titles(tx, guild_id, hidden)
+            return await guild_settings.fetch(tx, guild_id)
+
+    # -- watch status and progress -------------------------------------------------
+
+    async def watch_entry(self, guild_id: int, show_id: int, user_id: int) -> WatchEntry | None:
+        """A member's status and progress on a show in a server; one primary-key read."""
+        return await watch.entry(self._reader, (guild_id, show_id, user_id))
+
+    async def spoiler_view(self, guild_id: int, show_id: int, user_id: int) -> SpoilerView:
+        """What the spoiler guard needs (the server's settings, the member's entry) in one read."""
+        return await watch.spoiler_view(self._reader, guild_id, show_id, user_id)
+
+    async def set_watch(
+        self,
+        guild_id: int,
+        show_id: int,
+        user_id: int,
+        *,
+        status: WatchStatus | None = None,
+        progress: int | None = None,
+    ) -> WatchEntry:
+        """Set a member's status (as chosen by them) and/or progress on a show; returns the entry.
+
+        ``completed`` sets the progress to the last episode; progress alone keeps a chosen status
+        (see :func:`bot.store.watch.write`). Raises :class:`ShowNotFound` for a show the server
+        cannot see and :class:`ProgressOutOfRange` past the show's end or below 0, writing nothing.
+        """
+        async with self._writer.transaction() as tx:
+            show = await shows.fetch_visible(tx, guild_id, show_id)
+            key = (guild_id, show_id, user_id)
+            return await watch.write(
+                tx, key, status=status, progress=progress, episode_count=show.episode_count
+            )
+
+    async def set_progress(self, guild_id: int, show_id: int, user_id: int, progress: int) -> WatchEntry:
+        """ "Watched up to episode ``progress``" (0: not started): :meth:`set_watch`, progress only."""
+        return await self.set_watch(guild_id, show_id, user_id, progress=progress)
+
+    async def watchlist(
+        self, guild_id: int, user_id: int, *, limit: int | None = None, offset: int = 0
+    ) -> list[WatchlistEntry]:
+        """A member's watch entries in a server by show title (one page, or all without ``limit``)."""
+        return await watch.watchlist(self._reader, guild_id, user_id, limit=limit, offset=offset)
+
+    async def watchlist_count(self, guild_id: int, user_id: int) -> int:
+        return await watch.watchlist_count(self._reader, guild_id, user_id)
+
+    async def watch_counts(self, guild_id: int, show_id: int) -> WatchCounts:
+        """How many members of the server are watching the show and how many completed it."""
+        return await watch.counts(self._reader, guild_id, show_id)
+
+    async def watch_counts_by_show(self, guild_id: int) -> dict[int, WatchCounts]:
+        """:meth:`watch_counts` of every show in one read; shows nobody follows are absent."""
+        return await watch.counts_by_show(self._reader, guild_id)
+
     # -- ratings -------------------------------------------------------------------
 
     async def save_rating(
@@ -583,6 +654,11 @@ class Store:
                 keep_comment=keep_comment,
             )
             tally = await ratings.fetch_tally(tx, guild_id, show_id, episode)
+            # The rating is proof the member watched this far: their progress follows it in the
+            # same transaction, so a confirmed rating never leaves the guard behind.
+            show = await shows.fetch(tx, show_id)
+            assert show is not None  # the rating's foreign key has just found its episode
+            await watch.after_rating(tx, (guild_id, show_id, user_id), episode, show.episode_count)
             return RatingChange(previous=previous, current=current, tally=tally)
 
         return await self._writer.group(write)
@@ -671,10 +747,11 @@ class Store:
     async def forget_member(self, guild_id: int, user_id: int, mode: str) -> ForgetReport:
         """Erase the member from this server, in one transaction; returns what went.
 
-        ``"delete"``: ratings and comments go, and the averages change. ``"anonymise"``: comments
-        go, each score stays in the averages (``anonymous_tally``) linked to nobody. Either way the
-        records of removals of their comments and their settings go, and removals they made as a
-        moderator stay without their id: afterwards the member's id is stored nowhere in the server.
+        ``"delete"``: ratings, comments, watch status and progress go, and the averages change.
+        ``"anonymise"``: comments, watch status and progress go, and each score stays in the
+        averages (``anonymous_tally``) linked to nobody. Either way the records of removals of their
+        comments and their settings go, and removals they made as a moderator stay without their
+        id: afterwards the member's id is stored nowhere in the server.
         """
         async with self._writer.transaction() as tx:
             return await members.forget(tx, guild_id, user_id, mode)
@@ -700,6 +777,7 @@ class Store:
         items: list[ImportedRating],
         *,
         expected_overwrites: list[ImportOverwrite],
+        watch_entries: list[ImportedWatch] | None = None,
         hide_from_rankings: bool | None = None,
     ) -> int | None:
         """Write the file's ratings as the member's own (the file's dates kept), in one transaction.
@@ -711,6 +789,7 @@ class Store:
             if await members.import_overwrites(tx, guild_id, user_id, items) != expected_overwrites:
                 return None
             written = await members.import_ratings(tx, guild_id, user_id, author_name, items)
+            await members.import_watch(tx, guild_id, user_id, watch_entries or [])
             if hide_from_rankings is not None:
                 await members.set_hide_from_rankings(tx, guild_id, user_id, hide_from_rankings)
             return written

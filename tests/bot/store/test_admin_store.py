@@ -679,8 +679,8 @@ async def test_a_default_show_must_be_visible_to_its_server(
         store, "INSERT INTO guild_setting (guild_id, default_show_id) VALUES (?, ?)", (GUILD_B + 9, run_on_id)
     )
     assert (await store_snapshot(store))["guild_setting"] == [
-        (GUILD_A, ours, None),
-        (GUILD_B + 9, run_on_id, None),
+        (GUILD_A, ours, None, 1, "show"),
+        (GUILD_B + 9, run_on_id, None, 1, "show"),
     ]
 
 

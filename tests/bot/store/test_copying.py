@@ -9,7 +9,7 @@ import pytest
 
 from bot.settings import DatabaseUrl
 from bot.store import ShowSpec, Store, Tally, TargetNotEmpty
-from tests.helpers import CLUB, FANS, a_lived_in_database, run_on
+from tests.helpers import BOB, CLUB, FANS, a_lived_in_database, run_on
 
 
 @pytest.fixture
@@ -34,6 +34,7 @@ async def test_a_copy_holds_every_servers_rows_and_rebuilds_the_tallies(source: 
     assert report.rows["rating"] == before.rows("rating") == 6
     assert report.rows["show"] == before.rows("show") == 4  # Run On, Third, Moving, the Run On copy
     assert report.rows["comment_removal"] == 1
+    assert report.rows["watch"] == before.rows("watch") == 7  # six moved by ratings, one chosen
     after = await empty.checksums()
     assert after.differences(before) == []
     assert after.rows("episode_tally") == before.rows("episode_tally") > 0
@@ -46,6 +47,15 @@ async def test_a_copy_holds_every_servers_rows_and_rebuilds_the_tallies(source: 
     assert [s.title for s in await empty.hidden_shows(CLUB)] == ["Third Show"]
     assert (await empty.guild_settings(CLUB)).curator_role_id == 555
     assert await empty.comment_removal_count(FANS) == 1
+    settings = await empty.guild_settings(CLUB), await empty.guild_settings(FANS)
+    assert settings[0].spoiler_titles_hidden and not settings[1].spoiler_guard
+    assert [
+        (w.show_title, w.entry.status.value, w.entry.progress) for w in await empty.watchlist(CLUB, BOB)
+    ] == [
+        ("Moving", "watching", 1),
+        ("Run On", "completed", 16),
+        ("Third Show", "on-hold", 1),
+    ]
 
 
 async def test_the_copy_takes_new_writes_with_fresh_ids(source: Store, empty: Store) -> None:

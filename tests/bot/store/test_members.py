@@ -45,6 +45,8 @@ async def test_a_member_sees_everything_held_about_them(store: Store, run_on_id:
     assert [removal.episode for removal in data.removals] == [9]
     assert data.moderated == 1
     assert data.hide_from_rankings
+    # Rating moved her progress on Run On to episode 10.
+    assert [(entry.show_title, entry.entry.progress) for entry in data.watch] == [("Run On", 10)]
     assert (await store.member_data(CLUB, 999)).empty
 
 
@@ -73,8 +75,8 @@ async def test_forget_by_delete_moves_the_averages_as_previewed_and_leaves_no_ro
         assert await store.episode_tally(CLUB, run_on_id, change.episode) == change.after
     # Nothing in the server refers to her; her rating in the other server stays.
     mentions = await mentions_of(store, ANNA)
-    assert list(mentions) == ["rating"]
-    assert [row[0] for row in mentions["rating"]] == [FANS]
+    assert sorted(mentions) == ["rating", "watch"]  # rating moved her progress there too
+    assert {row[0] for rows in mentions.values() for row in rows} == {FANS}
     # Ben's removal record stays, made by a moderator who is now nobody.
     assert (await store.comment_removals(CLUB))[0].moderator_id is None
 

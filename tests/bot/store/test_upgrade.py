@@ -119,21 +119,14 @@ async def test_a_version_one_database_upgrades_in_place(tmp_path: Path) -> None:
 async def test_a_version_two_database_gains_server_settings(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     show_id = await old_database(path, 2)
-    # A member's rating written by the second release's store, before the upgrade.
-    old = await unmigrated_store(path)
-    try:
-        await old.save_rating(
-            guild_id=1,
-            show_id=show_id,
-            episode=3,
-            user_id=2,
-            author_name="Alice",
-            score=Score(7),
-            comment=None,
-            spoiler=False,
+    # A member's rating as the second release wrote it, before the upgrade (today's save_rating
+    # also writes progress, a table the second release did not have).
+    with sqlite3.connect(path, isolation_level=None) as connection:
+        connection.execute(
+            "INSERT INTO rating (guild_id, show_id, episode, user_id, halves, author_name) "
+            "VALUES (1, ?, 3, 2, 7, 'Alice')",
+            (show_id,),
         )
-    finally:
-        await old.close()
     assert user_version(path) == 2
     assert "guild_setting" not in table_names(path)
     shows_before, ratings_before = show_rows(path), rating_rows(path)
@@ -241,3 +234,57 @@ async def test_the_previous_version_upgrades_to_member_data_with_nothing_lost(tm
     fresh = await Store.open(tmp_path / "fresh.db")
     await fresh.close()
     assert schema(path) == schema(tmp_path / "fresh.db")
+
+
+async def test_a_version_five_database_gains_watch_status_and_spoiler_settings(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    show_id = await old_database(path, 5)
+    # What the fifth release's store wrote: a rating with a comment and a server's choices.
+    with sqlite3.connect(path, isolation_level=None) as connection:
+        connection.execute(
+            "INSERT INTO rating (guild_id, show_id, episode, user_id, halves, comment, spoiler, author_name) "
+            "VALUES (1, ?, 9, 2, 8, 'Big twist.', 1, 'Alice')",
+            (show_id,),
+        )
+        connection.execute(
+            "INSERT INTO guild_setting (guild_id, default_show_id, curator_role_id) VALUES (1, ?, 77)",
+            (show_id,),
+        )
+        settings_before = connection.execute("SELECT * FROM guild_setting").fetchall()
+    assert user_version(path) == 5
+    assert "watch" not in table_names(path)
+    shows_before, ratings_before = show_rows(path), rating_rows(path)
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == len(migrations()) >= 6
+        assert (show_rows(path), rating_rows(path)) == (shows_before, ratings_before)
+        with sqlite3.connect(path) as connection:
+            settings_after = connection.execute("SELECT * FROM guild_setting").fetchall()
+        # Every old column kept; the guard on and titles shown, the defaults.
+        assert settings_after == [(*settings_before[0], 1, "show")]
+        assert await store.guild_settings(1) == GuildSettings(1, show_id, 77)
+        # A rating from before the upgrade left no progress: that member sees what they saw before.
+        assert await store.watch_entry(1, show_id, 2) is None
+        assert not (await store.spoiler_view(1, show_id, 2)).hides(16)
+        await store.save_rating(
+            guild_id=1,
+            show_id=show_id,
+            episode=10,
+            user_id=2,
+            author_name="Alice",
+            score=Score(7),
+            comment=None,
+            spoiler=False,
+        )
+        entry = await store.watch_entry(1, show_id, 2)
+        assert entry is not None and entry.progress == 10
+        assert await store.integrity_check() == "ok"
+    finally:
+        await store.close()
+
+    fresh = await Store.open(tmp_path / "fresh.db")
+    await fresh.close()
+    assert schema(path) == schema(tmp_path / "fresh.db")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -1,4 +1,4 @@
--- Members own their data (/mydata): the PostgreSQL twin of migrations/0006_member_data.sql.
+-- Members own their data (/mydata): the PostgreSQL twin of migrations/0007_member_data.sql.
 
 -- Scores of forgotten members who chose to anonymise: count and sum per episode and server,
 -- linked to nobody; episode_tally counts them beside the ratings, so averages stay exact.
