@@ -33,6 +33,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.episodes",
     "cogs.settings",
     "cogs.about",
+    "cogs.mydata",
 )
 
 # The bundled catalog ships inside the package (data/ in a checkout), so a wheel has it too.

@@ -28,7 +28,7 @@ from bot.showfile import (
     read_score_value,
     read_text,
 )
-from bot.store.models import CRITIC_MAX, MemberData, Show
+from bot.store.models import CRITIC_MAX, MemberData, Show, WatchStatus
 
 FORMAT = "dramabot-member-data"
 VERSION = 1
@@ -47,7 +47,9 @@ _TOP_KEYS = {
     "ratings",
     "comment_removals",
     "moderated_removals",
+    "watch",
 }
+_WATCH_KEYS = {"show", "season", "status", "progress", "status_chosen"}
 _RATING_KEYS = {"show", "season", "episode", "score", "comment", "spoiler", "created_at", "updated_at"}
 # Dates as the store writes them: UTC, milliseconds, 24 characters.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z", re.ASCII)
@@ -72,10 +74,23 @@ class FileRating:
 
 
 @dataclass(frozen=True, slots=True)
+class FileWatch:
+    """One watch entry of a member file: status and progress on a show."""
+
+    where: str
+    show: str
+    season: int
+    status: WatchStatus
+    progress: int
+    status_chosen: bool
+
+
+@dataclass(frozen=True, slots=True)
 class MemberFile:
     member_id: int
     hide_from_rankings: bool | None
     ratings: tuple[FileRating, ...]
+    watch: tuple[FileWatch, ...] = ()
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -119,6 +134,18 @@ def dump_member_data(
                 "removed_at": removal.removed_at,
             }
         )
+    watch = []
+    for listed in data.watch:
+        title, season = show_of(listed.entry.show_id)
+        watch.append(
+            {
+                "show": title,
+                "season": season,
+                "status": listed.entry.status.value,
+                "progress": listed.entry.progress,
+                "status_chosen": listed.entry.status_chosen,
+            }
+        )
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -128,6 +155,7 @@ def dump_member_data(
         "exported_at": exported_at,
         "hide_from_rankings": data.hide_from_rankings,
         "ratings": ratings,
+        "watch": watch,
         "comment_removals": removals,
         "moderated_removals": data.moderated,
     }
@@ -194,7 +222,36 @@ def read_member_file(data: bytes) -> MemberFile:
         if key in seen:
             raise Where(rating.where).fail("mdoc.rating_twice")
         seen.add(key)
-    return MemberFile(member_id=member_id, hide_from_rankings=hide, ratings=ratings)
+    listed = document.get("watch", [])
+    if not isinstance(listed, list):
+        raise (root / "watch").fail("mdoc.watch_not_a_list")
+    if len(listed) > MAX_RATINGS:
+        raise (root / "watch").fail("mdoc.too_many_ratings", count=len(listed), limit_count=MAX_RATINGS)
+    watch = tuple(_watch(item, root / "watch" / index) for index, item in enumerate(listed))
+    followed: set[tuple[str, int]] = set()
+    for entry in watch:
+        if (entry.show.casefold(), entry.season) in followed:
+            raise Where(entry.where).fail("mdoc.watch_twice")
+        followed.add((entry.show.casefold(), entry.season))
+    return MemberFile(member_id=member_id, hide_from_rankings=hide, ratings=ratings, watch=watch)
+
+
+def _watch(data: Any, where: Where) -> FileWatch:
+    if not isinstance(data, dict):
+        raise where.fail("mdoc.watch_not_an_object")
+    no_unknown_keys(data, _WATCH_KEYS, where)
+    show = read_text(data.get("show"), where / "show", MAX_NAME, required=True) or ""
+    season = read_int(data.get("season"), where / "season", 1, 100) or 1
+    status = data.get("status")
+    statuses = [choice.value for choice in WatchStatus]
+    if status not in statuses:
+        raise (where / "status").fail("mdoc.expected_status", statuses=", ".join(statuses))
+    progress = read_int(data.get("progress"), where / "progress", 0, 500, required=True)
+    assert progress is not None
+    chosen = data.get("status_chosen", False)
+    if not isinstance(chosen, bool):
+        raise (where / "status_chosen").fail("mdoc.expected_true_false")
+    return FileWatch(where.path, show, season, WatchStatus(status), progress, chosen)
 
 
 def _rating(data: Any, where: Where) -> FileRating:

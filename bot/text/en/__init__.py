@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from bot.text.en import about, admin, common, community, files, host, moderation, replies, scores
+from bot.text.en import about, admin, common, community, files, host, moderation, mydata, replies, scores
 
 
 def _merge(*areas: ModuleType) -> dict[str, str | Mapping[str, str]]:
@@ -21,4 +21,4 @@ def _merge(*areas: ModuleType) -> dict[str, str | Mapping[str, str]]:
     return merged
 
 
-MESSAGES = _merge(common, replies, scores, community, admin, moderation, files, host, about)
+MESSAGES = _merge(common, replies, scores, community, admin, moderation, mydata, files, host, about)

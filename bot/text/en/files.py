@@ -100,6 +100,13 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "mdoc.spoiler_without_comment": "a rating without a comment cannot be marked as containing spoilers",
     "mdoc.expected_date": "expected a date and time in UTC such as {example}",
     "mdoc.updated_before_created": "is earlier than created_at",
+    "mdoc.watch_not_a_list": "expected a list of watch entries",
+    "mdoc.watch_not_an_object": 'expected an object such as {{"show": "Run On", "status": "watching", "progress": 8}}',
+    "mdoc.watch_twice": "a second watch entry for the same show",
+    "mdoc.expected_status": "expected one of {statuses}",
+    "mdoc.unknown_show": "this server has no show {show} (season {season})",
+    "mdoc.no_such_episode": "{show} has episodes 1–{count}; there is no episode {episode}",
+    "mdoc.progress_past_end": "{show} has {count} episodes; progress {progress} is past its end",
     # -- numbers and scores, in a show file or on a review page ----------------------------------
     "number.too_long": {
         "one": "the number is {count} character long; at most {limit} are allowed",
