@@ -213,7 +213,8 @@ class MyData(
                 ratings,
                 expected_overwrites=overwrites,
                 watch_entries=entries,
-                hide_from_rankings=parsed.hide_from_rankings,
+                # Only "on" is carried over: "off" is every member's default.
+                hide_from_rankings=True if parsed.hide_from_rankings else None,
             )
             if written is None:
                 return t("mydata.import_changed")
@@ -346,9 +347,7 @@ def _import_preview(
     entries: list[ImportedWatch],
     overwrites: list[ImportOverwrite],
 ) -> str:
-    hidden = ""
-    if parsed.hide_from_rankings is not None:
-        hidden = t("mydata.import_hidden_on" if parsed.hide_from_rankings else "mydata.import_hidden_off")
+    hidden = t("mydata.import_hidden_on") if parsed.hide_from_rankings else ""
     lines = [
         t(
             "mydata.import_preview",

@@ -272,14 +272,17 @@ _PURGE = (
 )
 
 
-async def purge_guild(tx: Transaction, guild_id: int, cutoff: datetime) -> dict[str, int] | None:
-    """Delete every row of a server that left before ``cutoff``; None if it came back meanwhile."""
+async def departed_at(tx: Transaction, guild_id: int, before: datetime) -> str | None:
+    """When the server removed the bot, if that was before ``before``."""
     row = await tx.one(
         "SELECT departed_at FROM guild_departure WHERE guild_id = ? AND departed_at < ?",
-        (guild_id, timestamp(cutoff)),
+        (guild_id, timestamp(before)),
     )
-    if row is None:
-        return None
+    return str(row[0]) if row else None
+
+
+async def purge_guild(tx: Transaction, guild_id: int) -> dict[str, int]:
+    """Delete every row of the server; how many went, by table."""
     counts = {table: await tx.execute(sql, (guild_id,)) for table, sql in _PURGE}
     await tx.execute("DELETE FROM guild_departure WHERE guild_id = ?", (guild_id,))
     return counts

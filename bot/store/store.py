@@ -806,16 +806,29 @@ class Store:
         async with self._writer.transaction() as tx:
             return await members.returned(tx, guild_id)
 
+    async def departed_guilds(self, before: datetime) -> list[tuple[int, str]]:
+        """Servers that removed the bot before ``before`` (UTC), oldest first: (server, when)."""
+        return await members.departed_before(self._reader, before)
+
+    async def purge_guild(self, guild_id: int, before: datetime) -> PurgeReport | None:
+        """Delete every row of a server that removed the bot before ``before``, in one transaction.
+
+        None, deleting nothing, when it is not such a server (it added the bot back meanwhile).
+        """
+        async with self._writer.transaction() as tx:
+            departed_at = await members.departed_at(tx, guild_id, before)
+            if departed_at is None:
+                return None
+            return PurgeReport(guild_id, departed_at, await members.purge_guild(tx, guild_id))
+
     async def purge_departed_guilds(self, now: datetime, retention: timedelta) -> list[PurgeReport]:
-        """Delete every row of each server that removed the bot more than ``retention`` before
-        ``now``; one transaction per server. Returns what went, by server."""
+        """:meth:`purge_guild` of each server that removed the bot more than ``retention`` before ``now``."""
         cutoff = now - retention
         reports = []
-        for guild_id, departed_at in await members.departed_before(self._reader, cutoff):
-            async with self._writer.transaction() as tx:
-                counts = await members.purge_guild(tx, guild_id, cutoff)
-            if counts is not None:
-                reports.append(PurgeReport(guild_id, departed_at, counts))
+        for guild_id, _ in await self.departed_guilds(cutoff):
+            report = await self.purge_guild(guild_id, cutoff)
+            if report is not None:
+                reports.append(report)
         return reports
 
     def read_plans(self) -> AbstractContextManager[dict[str, list[str]]]:

@@ -49,7 +49,6 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     },
     "mydata.import_watch": {"one": "{count} watch entry", "other": "{count} watch entries"},
     "mydata.import_hidden_on": ", and hide you from rankings",
-    "mydata.import_hidden_off": ", and show you in rankings",
     "mydata.import_overwrites": {
         "one": "⚠ It overwrites {count} rating of yours that is newer than the file's:",
         "other": "⚠ It overwrites {count} ratings of yours that are newer than the file's:",
