@@ -266,6 +266,20 @@ async def mentions_of(store: Store, user_id: int) -> dict[str, list[tuple[Any, .
     return found
 
 
+async def eventually(condition: Any, *, within: float = 10) -> None:
+    """Until ``condition()`` (or its awaited result) is true: for what the bot does in a task of its
+    own after a gateway event (discord.py runs each listener as a task). A deadline against a
+    hang, not a measurement."""
+    async with asyncio.timeout(within):
+        while True:
+            outcome = condition()
+            if asyncio.iscoroutine(outcome):
+                outcome = await outcome
+            if outcome:
+                return
+            await asyncio.sleep(0.01)
+
+
 def button_ids(message: Any) -> dict[str, str]:
     """The custom_id of each button a member sees on ``message``, by its label."""
     return {c["label"]: c["custom_id"] for row in message.components for c in row["components"]}

@@ -66,6 +66,11 @@ READS = {
     "myratings",
     "shows",
     "moderate log",
+    "mydata show",
+    "mydata export",
+    # Both only ask first; nothing is written without Confirm.
+    "mydata forget",
+    "mydata import",
 }
 
 COMMANDS = [
@@ -76,6 +81,11 @@ COMMANDS = [
     "episode summary",
     "moderate log",
     "moderate remove-comment",
+    "mydata export",
+    "mydata forget",
+    "mydata hide-from-rankings",
+    "mydata import",
+    "mydata show",
     "myratings",
     "rate",
     "review",

@@ -15,6 +15,7 @@ from emulator import DiscordEmulator, EmuFile, EmuMember
 from tests.helpers import (
     Server,
     button_ids,
+    eventually,
     mentions_of,
     only_embed,
     private_reply,
@@ -261,8 +262,8 @@ async def test_data_of_a_server_that_removed_the_bot_is_kept_for_the_retention_p
     emulator.start_outage(server.guild)
     emulator.end_outage(server.guild)
     emulator.remove_guild(server.guild)
-    await wait_for(lambda: drama.get_guild(guild_id) is None)
-    await wait_for_departure(drama, guild_id)
+    await eventually(lambda: drama.get_guild(guild_id) is None)
+    await eventually(lambda: departed(drama, guild_id))
 
     now += timedelta(days=29)
     assert await drama.purge_departed_guilds() == []
@@ -282,13 +283,13 @@ async def test_a_server_that_was_only_unavailable_keeps_everything(
     guild_id = server.guild.id
 
     emulator.start_outage(server.guild)
-    await wait_for(lambda: (g := drama.get_guild(guild_id)) is not None and g.unavailable)
+    await eventually(lambda: (g := drama.get_guild(guild_id)) is not None and g.unavailable)
     now += timedelta(days=400)
 
     assert await drama.purge_departed_guilds() == []
     assert await drama.store.departed_guilds(now) == []
     emulator.end_outage(server.guild)
-    await wait_for(lambda: (g := drama.get_guild(guild_id)) is not None and not g.unavailable)
+    await eventually(lambda: (g := drama.get_guild(guild_id)) is not None and not g.unavailable)
     assert members_line(await emulator.invoke(server.bob, "score episode", number=8)).startswith(
         "Members: 4/5 from 1 rating"
     )
@@ -302,11 +303,11 @@ async def test_a_server_that_adds_the_bot_back_in_time_finds_everything(
     await rate(emulator, server.alice, 8, 4)
     guild_id = server.guild.id
     emulator.remove_guild(server.guild)
-    await wait_for_departure(drama, guild_id)
+    await eventually(lambda: departed(drama, guild_id))
 
     now += timedelta(days=10)
     back = emulator.add_guild("Club again", id=guild_id)
-    await wait_for(lambda: drama.get_guild(guild_id) is not None)
+    await eventually(lambda: drama.get_guild(guild_id) is not None)
     alice = emulator.add_member(back, server.alice.user)
     now += timedelta(days=100)
 
@@ -314,6 +315,12 @@ async def test_a_server_that_adds_the_bot_back_in_time_finds_everything(
     assert members_line(await emulator.invoke(alice, "score episode", number=8)).startswith(
         "Members: 4/5 from 1 rating"
     )
+
+
+async def departed(drama: DramaBot, guild_id: int) -> bool:
+    return guild_id in {
+        gid for gid, _ in await drama.store.departed_guilds(drama.clock() + timedelta(seconds=1))
+    }
 
 
 def said_to(emulator: DiscordEmulator, pressed: Any) -> str:
@@ -326,20 +333,3 @@ def said_to(emulator: DiscordEmulator, pressed: Any) -> str:
         and "content" in body
     ]
     return texts[-1]
-
-
-async def wait_for(condition: Any) -> None:
-    """Until the bot has handled the gateway events sent so far (a deadline against a hang)."""
-    import asyncio
-
-    async with asyncio.timeout(10):
-        while not condition():
-            await asyncio.sleep(0.01)
-
-
-async def wait_for_departure(drama: DramaBot, guild_id: int) -> None:
-    import asyncio
-
-    async with asyncio.timeout(10):
-        while not await drama.store.departed_guilds(drama.clock() + timedelta(seconds=1)):
-            await asyncio.sleep(0.01)
