@@ -19,6 +19,7 @@ from bot.command_sync import sync_if_changed
 from bot.pages import PageButton
 from bot.settings import Settings, shard_ranges
 from bot.showfile import load_catalog
+from bot.spoilers import RevealButton
 from bot.store import PurgeReport, Store
 from bot.tree import DramaTree
 from bot.ui import Buttons, Question, StaleButton
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS: tuple[str, ...] = (
     "cogs.scores",
     "cogs.community",
+    "cogs.watch",
     "cogs.moderation",
     "cogs.browse",
     "cogs.shows",
@@ -145,7 +147,7 @@ class DramaBot(commands.Bot):
         for spec in load_catalog(self.catalog):
             await self.store.save_catalog_show(spec)
         # Presses on any message this bot ever sent, before a restart or from another process.
-        self.add_dynamic_items(PageButton, Question, StaleButton)
+        self.add_dynamic_items(PageButton, Question, RevealButton, StaleButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.syncs_commands:

@@ -9,7 +9,7 @@ import discord
 
 from bot.markdown import escape
 from bot.scores import Score, format_average, star_bar
-from bot.store import Episode, Show, Tally
+from bot.store import Episode, Show, Tally, WatchCounts
 from bot.store.models import CRITIC_MAX
 from bot.text import t
 
@@ -69,3 +69,15 @@ def describe_show(show: Show) -> str:
         facts.append(t("present.season_lower", season=show.season))
     facts.append(t("n.episodes", count=show.episode_count))
     return " · ".join(fact for fact in facts if fact)
+
+
+def watch_counts(counts: WatchCounts | None) -> str | None:
+    """``3 watching · 5 completed`` (a part that is zero is left out); None when nobody follows the show."""
+    if counts is None:
+        return None
+    parts = []
+    if counts.watching:
+        parts.append(t("watch.counts_watching", watching=counts.watching))
+    if counts.completed:
+        parts.append(t("watch.counts_completed", completed=counts.completed))
+    return " · ".join(parts) or None

@@ -30,6 +30,7 @@ from bot.text import Message, t
 
 if TYPE_CHECKING:
     from bot.pages import PageLoader
+    from bot.spoilers import RevealLoader
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ class Buttons:
 
     pagers: dict[str, PageLoader] = field(default_factory=dict)
     questions: dict[str, QuestionKind] = field(default_factory=dict)
+    reveals: dict[str, RevealLoader] = field(default_factory=dict)
     held: dict[int, Held] = field(default_factory=dict)
     _expiring: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -123,6 +125,9 @@ class Buttons:
 
     def add_question(self, kind: str, question: QuestionKind) -> None:
         self.questions[kind] = question
+
+    def add_reveal(self, kind: str, reveal: RevealLoader) -> None:
+        self.reveals[kind] = reveal
 
     def hold(self, held: Held, *, timeout: float) -> int:
         """Keep ``held`` for ``timeout`` seconds; the reference its buttons carry."""

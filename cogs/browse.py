@@ -12,7 +12,7 @@ from bot.context import DramaInteraction, guild_id
 from bot.errors import NothingYet
 from bot.markdown import escape
 from bot.pages import Pages, chunk, expect_args, send_pages
-from bot.present import COLOUR_ADMIN
+from bot.present import COLOUR_ADMIN, watch_counts
 from bot.scores import format_average
 from bot.store import Store
 from bot.store.models import CRITIC_MAX, VERDICT_MAX
@@ -44,6 +44,7 @@ class Browse(commands.Cog):
         if not overviews:
             raise NothingYet("show.none_yet")
         settings = await self.store.guild_settings(guild)
+        following = await self.store.watch_counts_by_show(guild)
         lines = []
         for overview in overviews:
             show = overview.show
@@ -57,6 +58,9 @@ class Browse(commands.Cog):
                 )
             if show.verdict is not None:
                 parts.append(t("shows.verdict", verdict=show.verdict.out_of(VERDICT_MAX)))
+            counts = watch_counts(following.get(show.id))
+            if counts is not None:
+                parts.append(counts)
             parts.append(t("shows.catalog") if show.is_catalog else t("shows.this_server"))
             if show.id == settings.default_show_id:
                 parts.append(t("shows.default"))

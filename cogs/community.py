@@ -25,6 +25,7 @@ from bot.pages import Pages, chunk, expect_args, send_pages
 from bot.present import COLOUR_COMMUNITY, members_line, when
 from bot.replies import in_time, send_private
 from bot.scores import Score
+from bot.spoilers import send_guard
 from bot.store import Rating, Show, Store
 from bot.store.models import CRITIC_MAX
 from bot.text import t
@@ -46,6 +47,9 @@ _MAX_AUTHOR = 100
 
 COMMENTS_PAGER = "comments"
 MINE_PAGER = "mine"
+# The comments a member chose to see past their progress: their own pages, never guarded again.
+REVEALED_PAGER = "revealed"
+REVEAL_COMMENTS = "comments"
 
 CommentText = app_commands.Range[str, 1, MAX_COMMENT]
 
@@ -250,17 +254,43 @@ class Community(commands.Cog):
         self, interaction: DramaInteraction, episode: EpisodeNumber, show: ShowOption | None = None
     ) -> None:
         chosen = await self._show(interaction, show, episode)
+        view = await self.store.spoiler_view(guild_id(interaction), chosen.id, interaction.user.id)
+        if view.hides(episode):
+            assert view.entry is not None
+            await send_guard(interaction, REVEAL_COMMENTS, chosen, episode, view.entry.progress)
+            return
         pages = await self._comment_pages(interaction, chosen, episode)
         await send_pages(interaction, COMMENTS_PAGER, (chosen.id, episode), pages)
 
     async def comment_pages(self, interaction: discord.Interaction, args: tuple[int, ...]) -> Pages:
         """The comments as they are now, for a page turn: the show is looked up again by id."""
+        show, episode = await self._comment_args(interaction, args)
+        view = await self.store.spoiler_view(guild_id(interaction), show.id, interaction.user.id)
+        if view.hides(episode):
+            # The member moved their progress back since: these pages may no longer show it.
+            raise UserFacingError("spoiler.moved_back", episode=episode)
+        return await self._comment_pages(interaction, show, episode)
+
+    async def revealed_pages(self, interaction: discord.Interaction, args: tuple[int, ...]) -> Pages:
+        """Comments the member chose to see with Show anyway, for a page turn of their private list."""
+        show, episode = await self._comment_args(interaction, args)
+        return await self._comment_pages(interaction, show, episode)
+
+    async def reveal_comments(self, interaction: discord.Interaction, show_id: int, episode: int) -> None:
+        """Show anyway: the comments, to the member alone, each still behind its spoiler tag."""
+        show, episode = await self._comment_args(interaction, (show_id, episode))
+        pages = await self._comment_pages(interaction, show, episode)
+        await send_pages(interaction, REVEALED_PAGER, (show.id, episode), pages, ephemeral=True)
+
+    async def _comment_args(
+        self, interaction: discord.Interaction, args: tuple[int, ...]
+    ) -> tuple[Show, int]:
         show_id, episode = expect_args(args, 2)
         show = await self.store.visible_show(guild_id(interaction), show_id)
         if show is None:
             raise UserFacingError("error.show_gone")
         check_episode(show, episode)
-        return await self._comment_pages(interaction, show, episode)
+        return show, episode
 
     async def _comment_pages(self, interaction: discord.Interaction, show: Show, episode: int) -> Pages:
         guild = guild_id(interaction)
@@ -371,3 +401,5 @@ async def setup(bot: DramaBot) -> None:
     await bot.add_cog(community)
     bot.buttons.add_pager(COMMENTS_PAGER, community.comment_pages)
     bot.buttons.add_pager(MINE_PAGER, community.my_pages)
+    bot.buttons.add_pager(REVEALED_PAGER, community.revealed_pages)
+    bot.buttons.add_reveal(REVEAL_COMMENTS, community.reveal_comments)

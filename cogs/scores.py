@@ -21,9 +21,12 @@ from bot.present import (
     footer,
     member_note,
     members_line,
+    watch_counts,
 )
+from bot.replies import send_private
 from bot.scores import average, format_average
-from bot.store import Episode, Show, Store, Tally
+from bot.spoilers import send_guard
+from bot.store import Episode, Show, SpoilerView, Store, Tally, WatchCounts
 from bot.store.models import CRITIC_MAX, VERDICT_MAX
 from bot.text import t
 
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 
 _TIE_NAMES = 5
 PAGER = "scores"
+REVEAL_SUMMARY = "summary"
 
 
 def _extremes(scored: list[Episode], *, best: bool) -> str:
@@ -48,14 +52,34 @@ def _extremes(scored: list[Episode], *, best: bool) -> str:
 class ScorePages:
     """Every episode's critic score with the members' average beside it, one embed per page."""
 
-    def __init__(self, show: Show, episodes: list[Episode], tallies: dict[int, Tally]) -> None:
+    def __init__(
+        self,
+        show: Show,
+        episodes: list[Episode],
+        tallies: dict[int, Tally],
+        *,
+        view: SpoilerView,
+        counts: WatchCounts,
+    ) -> None:
         self.show = show
+        self.counts = counts
         self.scored = [episode for episode in episodes if episode.critic_score is not None]
         self.mean = average([e.critic_score for e in self.scored if e.critic_score is not None])
+        # Titles can spoil: past the member's progress they go when the server hides them.
+        self.hidden_after = (
+            view.entry.progress
+            if view.entry is not None and any(view.hides_title(e.number) and e.title for e in episodes)
+            else None
+        )
         width = len(str(show.episode_count))
         self.pages = chunk(
             [
                 f"`{t('score.ep', number=f'{episode.number:>{width}}')}` "
+                + (
+                    t("score.episode_with_title", title=escape(episode.title))
+                    if episode.title and not view.hides_title(episode.number)
+                    else ""
+                )
                 + (
                     critic_line(episode.critic_score)
                     if episode.critic_score
@@ -80,7 +104,12 @@ class ScorePages:
             )
             embed.add_field(name=t("score.best"), value=_extremes(self.scored, best=True), inline=True)
             embed.add_field(name=t("score.worst"), value=_extremes(self.scored, best=False), inline=True)
+        counts = watch_counts(self.counts)
+        if counts is not None:
+            embed.add_field(name=t("watch.counts_name"), value=counts, inline=False)
         note = t("score.page_note", page=index + 1, pages=count) if count > 1 else ""
+        if self.hidden_after is not None:
+            note += t("spoiler.titles_hidden", progress=self.hidden_after)
         embed.set_footer(text=footer(self.show) + note)
         return embed
 
@@ -133,11 +162,14 @@ class ScoreGroup(
         return await self._pages(interaction, show)
 
     async def _pages(self, interaction: discord.Interaction, show: Show) -> Pages:
+        guild = guild_id(interaction)
         episodes = await self.store.episodes(show.id)
-        tallies = await self.store.show_tallies(guild_id(interaction), show.id)
+        tallies = await self.store.show_tallies(guild, show.id)
         if all(episode.critic_score is None for episode in episodes) and not tallies:
             raise NothingYet("score.no_scores_yet", title=escape(show.title))
-        pages = ScorePages(show, episodes, tallies)
+        view = await self.store.spoiler_view(guild, show.id, interaction.user.id)
+        counts = await self.store.watch_counts(guild, show.id)
+        pages = ScorePages(show, episodes, tallies, view=view, counts=counts)
         return Pages(len(pages.pages), pages.render)
 
 
@@ -186,30 +218,61 @@ class Critic(commands.Cog):
         show: ShowOption | None = None,
         episode: EpisodeNumber | None = None,
     ) -> None:
-        chosen = await show_or_default(self.store, guild_id(interaction), show)
+        guild = guild_id(interaction)
+        chosen = await show_or_default(self.store, guild, show)
+        view = await self.store.spoiler_view(guild, chosen.id, interaction.user.id)
         if episode is None:
-            text, heading = chosen.summary, t("summary.heading")
+            text = chosen.summary
             if not text:
                 raise NothingYet("summary.none_yet", title=escape(chosen.title))
-        else:
-            check_episode(chosen, episode)
-            row = await self.store.episode(chosen.id, episode)
-            text = row.summary if row else None
-            label = episode_label(row) if row else t("present.episode", number=episode)
-            heading = t("summary.episode_heading", episode=label)
-            if not text:
-                raise NothingYet("summary.episode_none_yet", number=episode, title=escape(chosen.title))
+            embed = self._summary_embed(chosen, t("summary.heading"), text)
+            progress = view.entry.progress if view.guard and view.entry is not None else None
+            if progress is not None and progress < chosen.episode_count:
+                # Said above the tag, to this member alone: the series' summary covers every episode.
+                note = t("spoiler.series_note", progress=progress, episodes=chosen.episode_count)
+                embed.description = f"{note}\n\n{embed.description}"
+                await send_private(interaction, embed=embed)
+                return
+            await interaction.response.send_message(embed=embed)
+            return
+        check_episode(chosen, episode)
+        if view.hides(episode):
+            assert view.entry is not None
+            await send_guard(interaction, REVEAL_SUMMARY, chosen, episode, view.entry.progress)
+            return
+        await interaction.response.send_message(embed=await self._episode_summary(chosen, episode))
+
+    async def reveal_summary(self, interaction: discord.Interaction, show_id: int, episode: int) -> None:
+        """Show anyway: the episode's summary, to the member alone and still behind its spoiler tag."""
+        show = await self.store.visible_show(guild_id(interaction), show_id)
+        if show is None:
+            raise UserFacingError("error.show_gone")
+        check_episode(show, episode)
+        await send_private(interaction, embed=await self._episode_summary(show, episode))
+
+    async def _episode_summary(self, show: Show, episode: int) -> discord.Embed:
+        row = await self.store.episode(show.id, episode)
+        text = row.summary if row else None
+        if not text:
+            raise NothingYet("summary.episode_none_yet", number=episode, title=escape(show.title))
+        label = episode_label(row) if row else t("present.episode", number=episode)
+        return self._summary_embed(show, t("summary.episode_heading", episode=label), text)
+
+    @staticmethod
+    def _summary_embed(show: Show, heading: str, text: str) -> discord.Embed:
         embed = discord.Embed(
-            title=t("summary.title", title=chosen.title, heading=heading),
+            title=t("summary.title", title=show.title, heading=heading),
             description=spoiler(text),
             colour=COLOUR_SCORES,
         )
         embed.set_footer(text=t("summary.footer"))
-        await interaction.response.send_message(embed=embed)
+        return embed
 
 
 async def setup(bot: DramaBot) -> None:
     scores = ScoreGroup(bot.store)
     await bot.add_cog(scores)
     bot.buttons.add_pager(PAGER, scores.pages)
-    await bot.add_cog(Critic(bot.store))
+    critic = Critic(bot.store)
+    await bot.add_cog(critic)
+    bot.buttons.add_reveal(REVEAL_SUMMARY, critic.reveal_summary)

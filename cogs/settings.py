@@ -18,6 +18,9 @@ from bot.text import t
 if TYPE_CHECKING:
     from bot.bot import DramaBot
 
+ON_OFF = [app_commands.Choice(name=t(f"settings.choice.{v}"), value=v) for v in ("on", "off")]
+SHOW_HIDE = [app_commands.Choice(name=t(f"settings.choice.{v}"), value=v) for v in ("show", "hide")]
+
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
@@ -58,6 +61,39 @@ class ServerSettings(
             await send_private(interaction, t("settings.curator_cleared"))
         else:
             await send_private(interaction, t("settings.curator_set", role=role.mention))
+
+    @app_commands.command(
+        name="spoiler-guard",
+        description="Hide comments and summaries past each member's progress until asked",
+    )
+    @app_commands.describe(state="on (the default) or off")
+    @app_commands.choices(state=ON_OFF)
+    async def spoiler_guard(self, interaction: DramaInteraction, state: app_commands.Choice[str]) -> None:
+        on = state.value == "on"
+        await in_time(
+            interaction,
+            self.store.set_spoiler_guard(guild_id(interaction), on),
+            defer_now=not self.store.writes_idle,
+        )
+        await send_private(
+            interaction, t("settings.spoiler_guard_on" if on else "settings.spoiler_guard_off")
+        )
+
+    @app_commands.command(
+        name="spoiler-titles", description="Hide episode titles past each member's progress in /score show"
+    )
+    @app_commands.describe(state="show (the default) or hide")
+    @app_commands.choices(state=SHOW_HIDE)
+    async def spoiler_titles(self, interaction: DramaInteraction, state: app_commands.Choice[str]) -> None:
+        hide = state.value == "hide"
+        await in_time(
+            interaction,
+            self.store.set_spoiler_titles(guild_id(interaction), hide),
+            defer_now=not self.store.writes_idle,
+        )
+        await send_private(
+            interaction, t("settings.spoiler_titles_hide" if hide else "settings.spoiler_titles_show")
+        )
 
 
 async def setup(bot: DramaBot) -> None:

@@ -66,6 +66,7 @@ READS = {
     "myratings",
     "shows",
     "moderate log",
+    "mywatchlist",
     "mydata show",
     "mydata export",
     # Both only ask first; nothing is written without Confirm.
@@ -87,11 +88,15 @@ COMMANDS = [
     "mydata import",
     "mydata show",
     "myratings",
+    "mywatchlist",
+    "progress",
     "rate",
     "review",
     "score episode",
     "score show",
     "settings curator-role",
+    "settings spoiler-guard",
+    "settings spoiler-titles",
     "show add",
     "show copy",
     "show default",
@@ -108,6 +113,7 @@ COMMANDS = [
     "uncomment",
     "unrate",
     "verdict",
+    "watch",
 ]
 
 HOSTILE_TEXT = st.sampled_from(

@@ -354,10 +354,11 @@ async def test_copying_a_catalog_show_moves_the_servers_ratings_and_the_default_
     assert snapshot(database)["guild_hidden_show"] == []  # nothing before Confirm
     await emulator.click(admin, asked.message, buttons(asked.message)["Confirm"]["custom_id"])
 
-    # Members see one Run On, the server's own, with their ratings on it.
+    # Members see one Run On, the server's own, with their ratings on it (and, as they rated its
+    # last episode, the two of them completed it).
     listing = only_embed(await emulator.invoke(server.alice, "shows"))
     assert listing["description"].splitlines() == [
-        "**Run On** · 16 episodes · critic 3.81/5 · verdict 8.5/10 · this server · default"
+        "**Run On** · 16 episodes · critic 3.81/5 · verdict 8.5/10 · 2 completed · this server · default"
     ]
     embed = only_embed(await emulator.invoke(server.alice, "score episode", number=16))
     assert embed["description"].endswith("Members: 4.5/5 from 2 ratings")

@@ -256,3 +256,23 @@ def test_values_with_spaces_are_quoted_for_typing_back() -> None:
     assert quote('say "hi"') == '"say \\"hi\\""'
     assert quote("plain") == "plain"
     assert quote("id:4") == '"id:4"'  # unquoted, a value of its own would read as an option "id"
+
+
+async def test_the_console_sets_progress_and_presses_show_anyway(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server, tmp_path: Path
+) -> None:
+    session, out = make_session(emulator, server, tmp_path)
+    script = [":as bob", "/rate 12 4 comment:the twist", ":as alice", "/progress 6", "/comments 12"]
+    assert await run_lines(session, *script) == 0
+    assert "Run On · watching · 6/16" in after(out, "/progress 6")
+    guarded = after(out, "/comments 12")
+    assert "You're at episode 6 of Run On; this is episode 12." in guarded
+    assert "the twist" not in guarded
+    assert "[1] Show anyway" in guarded
+    assert await run_lines(session, ":press 1") == 0
+    revealed = after(out, ":press 1")
+    assert "Only you can see this" in revealed and "Run On · Episode 12 · Comments" in revealed
+    # Still behind its spoiler tag, as in Discord.
+    assert "the twist" not in revealed and "1 spoiler hidden" in revealed
+    assert await run_lines(session, ":reveal") == 0
+    assert "the twist" in after(out, ":reveal")
