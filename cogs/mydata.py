@@ -296,9 +296,9 @@ class MyData(
             return
 
         async def erase(_: discord.Interaction) -> str:
-            done = await self.store.forget_member(guild, user_id, mode)
-            if done.empty:
-                return t("mydata.forget_nothing")
+            done = await self.store.forget_member_as_previewed(guild, user_id, preview)
+            if done is None:
+                return t("mydata.forget_changed")
             log.info(
                 "Guild %s: a member was forgotten (%s): %d ratings, %d watch entries, %d removal records",
                 guild,

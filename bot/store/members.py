@@ -156,6 +156,17 @@ async def departed_before(db: Reader, cutoff: datetime) -> list[tuple[int, str]]
     return [(int(row["guild_id"]), str(row["departed_at"])) for row in found]
 
 
+def same_data(report: ForgetReport, previewed: ForgetReport) -> bool:
+    """The member's own data is as previewed: the same rows of theirs (others' ratings may move the
+    averages meanwhile; that is not theirs to confirm)."""
+
+    def own(r: ForgetReport) -> tuple[object, ...]:
+        rated = tuple((c.show_id, c.episode, c.before.total_halves - c.after.total_halves) for c in r.changes)
+        return (r.mode, r.ratings, r.comments, r.removals, r.moderated, r.settings, r.watch, rated)
+
+    return own(report) == own(previewed)
+
+
 # -- inside a write ------------------------------------------------------------------------------
 
 

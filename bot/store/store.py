@@ -756,6 +756,17 @@ class Store:
         async with self._writer.transaction() as tx:
             return await members.forget(tx, guild_id, user_id, mode)
 
+    async def forget_member_as_previewed(
+        self, guild_id: int, user_id: int, previewed: ForgetReport
+    ) -> ForgetReport | None:
+        """:meth:`forget_member` in the preview's mode, unless the member's own data changed since
+        :meth:`forget_preview` gave ``previewed``: then None, and nothing is erased."""
+        async with self._writer.transaction() as tx:
+            now = await members.forget_report(tx, guild_id, user_id, previewed.mode)
+            if not members.same_data(now, previewed):
+                return None
+            return await members.forget(tx, guild_id, user_id, previewed.mode)
+
     async def hides_from_rankings(self, guild_id: int, user_id: int) -> bool:
         return await members.hides_from_rankings(self._reader, guild_id, user_id)
 

@@ -18,6 +18,21 @@ CREATE TABLE anonymous_tally (
 -- For the foreign-key cascade when an episode is deleted.
 CREATE INDEX anonymous_tally_episode ON anonymous_tally (show_id, episode);
 
+-- Scores come from ratings, so they obey the ratings' rule: catalog shows and the server's own.
+CREATE TRIGGER anonymous_tally_show_visible_insert
+BEFORE INSERT ON anonymous_tally
+WHEN (SELECT guild_id FROM show WHERE id = NEW.show_id) <> NEW.guild_id
+BEGIN
+    SELECT RAISE(ABORT, 'a server can rate only catalog shows and its own');
+END;
+
+CREATE TRIGGER anonymous_tally_show_visible_update
+BEFORE UPDATE OF guild_id, show_id ON anonymous_tally
+WHEN (SELECT guild_id FROM show WHERE id = NEW.show_id) <> NEW.guild_id
+BEGIN
+    SELECT RAISE(ABORT, 'a server can rate only catalog shows and its own');
+END;
+
 CREATE TRIGGER anonymous_tally_insert
 AFTER INSERT ON anonymous_tally
 BEGIN

@@ -109,6 +109,9 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
         "one": "Done: you are forgotten in this server. {count} score stays in the averages, linked to nobody.",
         "other": "Done: you are forgotten in this server. {count} scores stay in the averages, linked to nobody.",
     },
+    "mydata.forget_changed": (
+        "Your data here changed since the preview; run `/mydata forget` again to see what goes. Nothing was erased."
+    ),
     "mydata.forget_cancelled": "Cancelled; nothing was erased.",
     "mydata.forget_expired": "No answer in time: nothing was erased. Run `/mydata forget` again.",
     "mydata.forget_gone": "This question has expired or was already answered; nothing more was erased.",

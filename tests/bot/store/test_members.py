@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.scores import Score
-from bot.store import ImportedRating, Store, Tally
-from tests.helpers import CLUB, FANS, mentions_of, query, store_rate, store_snapshot
+from bot.store import ImportedRating, ShowSpec, Store, Tally
+from tests.helpers import CLUB, FANS, execute, mentions_of, query, store_rate, store_snapshot
 
 ANNA = 734_512_098_765_432_101  # the member who asks to be forgotten
 BEN, MOD = 734_512_098_765_432_202, 734_512_098_765_432_303
@@ -185,3 +187,43 @@ async def test_a_server_that_adds_the_bot_back_in_time_keeps_everything(store: S
     assert await store.purge_departed_guilds(left + timedelta(days=365), timedelta(days=30)) == []
     assert await store.episode_tally(CLUB, run_on_id, 8) == Tally(2, 15)
     assert not await store.guild_returned(CLUB)
+
+
+async def test_forget_as_previewed_erases_nothing_once_the_members_own_data_changed(
+    store: Store, run_on_id: int
+) -> None:
+    await _lived_in(store, run_on_id)
+    preview = await store.forget_preview(CLUB, ANNA, "delete")
+    await store_rate(store, run_on_id, 11, guild_id=CLUB, user_id=ANNA, halves=7)
+
+    assert await store.forget_member_as_previewed(CLUB, ANNA, preview) is None
+    assert len((await store.member_data(CLUB, ANNA)).ratings) == 4
+
+    # Another member rating meanwhile moves an average, but what goes is still what she was shown.
+    preview = await store.forget_preview(CLUB, ANNA, "delete")
+    await store_rate(store, run_on_id, 8, guild_id=CLUB, user_id=MOD, halves=2)
+    done = await store.forget_member_as_previewed(CLUB, ANNA, preview)
+    assert done is not None and done.ratings == 4
+    assert done.changes[0].after == Tally(2, 11)
+
+
+INSERT_ANONYMOUS = "INSERT INTO anonymous_tally (guild_id, show_id, episode, ratings, total_halves)"
+
+
+async def test_anonymous_scores_obey_the_ratings_rule_on_shows(
+    store: Store, run_on_id: int, integrity_error: type[Exception]
+) -> None:
+    other = await store.create_show(FANS, ShowSpec(title="Theirs", episode_count=2))
+    with pytest.raises(integrity_error):
+        await execute(
+            store,
+            f"{INSERT_ANONYMOUS} VALUES (?, ?, 1, 1, 5)",
+            (CLUB, other.id),
+        )
+    with pytest.raises(integrity_error):
+        await execute(
+            store,
+            f"{INSERT_ANONYMOUS} VALUES (?, ?, 1, 2, 21)",  # more than 5 points a score
+            (CLUB, run_on_id),
+        )
+    assert await store.episode_tally(CLUB, run_on_id, 1) == Tally(0, 0)

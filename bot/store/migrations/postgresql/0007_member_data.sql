@@ -14,6 +14,10 @@ CREATE TABLE anonymous_tally (
 
 CREATE INDEX anonymous_tally_episode ON anonymous_tally (show_id, episode);
 
+-- Scores come from ratings, so they obey the ratings' rule: catalog shows and the server's own.
+CREATE TRIGGER anonymous_tally_show_visible BEFORE INSERT OR UPDATE OF guild_id, show_id ON anonymous_tally
+FOR EACH ROW EXECUTE FUNCTION rating_show_visible();
+
 CREATE FUNCTION tally_add_many(g BIGINT, s BIGINT, e INTEGER, n INTEGER, h INTEGER) RETURNS void LANGUAGE sql AS $$
     INSERT INTO episode_tally (guild_id, show_id, episode, ratings, total_halves)
     VALUES (g, s, e, n, h)
