@@ -332,3 +332,16 @@ def said_to(emulator: DiscordEmulator, pressed: Any) -> str:
         and "content" in body
     ]
     return texts[-1]
+
+
+async def test_rating_between_the_preview_and_confirm_erases_nothing(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    await rate(emulator, server.alice, 8, 4)
+    question = await forget(emulator, server.alice, "delete")
+    await rate(emulator, server.alice, 9, 3)
+
+    answer = await press(emulator, server.alice, question, "Confirm")
+
+    assert answer.message.content.endswith("Nothing was erased.")
+    assert len((await drama.store.member_data(server.guild.id, server.alice.user.id)).ratings) == 2
