@@ -30,6 +30,7 @@ from bot.store.members import timestamp
 from bot.store.shows import name_key
 from bot.text import t
 from bot.ui import QuestionKind, hold_question
+from cogs.community import author_name
 
 if TYPE_CHECKING:
     from bot.bot import DramaBot
@@ -203,7 +204,7 @@ class MyData(
         if not ratings and not entries:
             raise UserFacingError("mydata.import_empty", filename=filename)
         overwrites = await self.store.import_overwrites(guild, user_id, ratings)
-        author = _author_name(interaction)
+        author = author_name(interaction)
 
         async def write(_: discord.Interaction) -> str:
             written = await self.store.import_member_ratings(
@@ -332,12 +333,6 @@ class MyData(
             defer_now=not self.store.writes_idle,
         )
         await send_private(interaction, t("mydata.rankings_hidden" if hide else "mydata.rankings_shown"))
-
-
-def _author_name(interaction: discord.Interaction) -> str:
-    from cogs.community import author_name
-
-    return author_name(interaction)
 
 
 def _import_preview(

@@ -266,16 +266,12 @@ async def mentions_of(store: Store, user_id: int) -> dict[str, list[tuple[Any, .
     return found
 
 
-async def eventually(condition: Any, *, within: float = 10) -> None:
-    """Until ``condition()`` (or its awaited result) is true: for what the bot does in a task of its
-    own after a gateway event (discord.py runs each listener as a task). A deadline against a
-    hang, not a measurement."""
+async def eventually_stored(condition: Any, *, within: float = 10) -> None:
+    """Until the awaited ``condition()`` is true: emulator.eventually for a store read, for what the
+    bot writes in a listener's own task after a gateway event. A deadline against a hang."""
     async with asyncio.timeout(within):
         while True:
-            outcome = condition()
-            if asyncio.iscoroutine(outcome):
-                outcome = await outcome
-            if outcome:
+            if await condition():
                 return
             await asyncio.sleep(0.01)
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from bot.bot import DramaBot
 from bot.scores import format_average
-from emulator import DiscordEmulator, EmuFile, EmuMember
+from emulator import DiscordEmulator, EmuFile, EmuMember, eventually
 from tests.helpers import (
     Server,
     button_ids,
-    eventually,
+    eventually_stored,
     mentions_of,
     only_embed,
     private_reply,
@@ -262,7 +262,7 @@ async def test_data_of_a_server_that_removed_the_bot_is_kept_for_the_retention_p
     emulator.end_outage(server.guild)
     emulator.remove_guild(server.guild)
     await eventually(lambda: drama.get_guild(guild_id) is None)
-    await eventually(lambda: departed(drama, guild_id))
+    await eventually_stored(lambda: departed(drama, guild_id))
 
     now += timedelta(days=29)
     assert await drama.purge_departed_guilds() == []
@@ -302,7 +302,7 @@ async def test_a_server_that_adds_the_bot_back_in_time_finds_everything(
     await rate(emulator, server.alice, 8, 4)
     guild_id = server.guild.id
     emulator.remove_guild(server.guild)
-    await eventually(lambda: departed(drama, guild_id))
+    await eventually_stored(lambda: departed(drama, guild_id))
 
     now += timedelta(days=10)
     back = emulator.add_guild("Club again", id=guild_id)
