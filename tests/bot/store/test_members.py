@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.scores import Score
-from bot.store import ImportedRating, ShowSpec, Store, Tally
+from bot.store import EpisodesHaveRatings, ImportedRating, ShowSpec, Store, Tally
 from tests.helpers import CLUB, FANS, execute, mentions_of, query, store_rate, store_snapshot
 
 ANNA = 734_512_098_765_432_101  # the member who asks to be forgotten
@@ -227,3 +227,16 @@ async def test_anonymous_scores_obey_the_ratings_rule_on_shows(
             (CLUB, run_on_id),
         )
     assert await store.episode_tally(CLUB, run_on_id, 1) == Tally(0, 0)
+
+
+async def test_a_forgotten_members_anonymous_score_counts_when_a_show_would_lose_episodes(
+    store: Store, run_on_id: int
+) -> None:
+    moving = await store.create_show(CLUB, ShowSpec(title="Moving", episode_count=20))
+    await store_rate(store, moving.id, 20, guild_id=CLUB, user_id=ANNA, halves=8)
+    await store.forget_member(CLUB, ANNA, "anonymise")
+
+    assert (await store.show_footprint(CLUB, moving.id)).ratings == 1
+    with pytest.raises(EpisodesHaveRatings):
+        await store.update_show(CLUB, moving.id, episode_count=19)
+    assert await store.episode_tally(CLUB, moving.id, 20) == Tally(1, 8)
