@@ -593,7 +593,7 @@ class Store:
             )
 
     async def set_progress(self, guild_id: int, show_id: int, user_id: int, progress: int) -> WatchEntry:
-        """ "Watched up to episode ``progress``" (0: not started): :meth:`set_watch`, progress only."""
+        """Watched up to episode ``progress`` (0: not started): :meth:`set_watch` with progress only."""
         return await self.set_watch(guild_id, show_id, user_id, progress=progress)
 
     async def watchlist(

@@ -249,3 +249,19 @@ async def test_what_only_a_modified_client_sends_is_refused_at_the_boundary(
         private_reply(await emulator.invoke(server.alice, command, validate=False, options=options)) == reply
     )
     assert snapshot(database) == before
+
+
+async def test_a_page_turn_after_moving_progress_back_shows_nothing_new(
+    drama: DramaBot, emulator: DiscordEmulator, server: Server
+) -> None:
+    for n in range(6):
+        member = emulator.add_member(server.guild, emulator.add_user(f"member{n}"))
+        await rate(emulator, member, 8, 4, comment=f"comment number {n}")
+    await emulator.invoke(server.alice, "progress", episode=9)
+    listed = await comments(emulator, server.alice, 8)
+    assert only_embed(listed)["footer"]["text"].endswith("page 1/2")
+
+    await emulator.invoke(server.alice, "progress", episode=3)
+    turned = await emulator.click(server.alice, listed.message, button_ids(listed.message)["Next"])
+    assert private_reply(turned).startswith("You've moved your progress back before episode 8 since")
+    assert listed.message.embeds[0]["footer"]["text"].endswith("page 1/2")

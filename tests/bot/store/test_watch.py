@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.store import (
@@ -232,3 +234,12 @@ async def test_a_catalog_copy_takes_the_servers_entries(store: Store, run_on_id:
     assert await store.watch_entry(CLUB, run_on_id, ALICE) is None
     fans = await store.watch_entry(FANS, run_on_id, ALICE)
     assert fans is not None and fans.progress == 2
+
+
+async def test_concurrent_ratings_of_one_member_leave_the_furthest_episode(
+    store: Store, run_on_id: int
+) -> None:
+    episodes = list(range(1, 16))
+    await asyncio.gather(*(store_rate(store, run_on_id, n, guild_id=CLUB, user_id=ALICE) for n in episodes))
+    entry = await store.watch_entry(CLUB, run_on_id, ALICE)
+    assert entry is not None and (entry.status, entry.progress) == (WatchStatus.WATCHING, 15)
