@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -18,7 +20,7 @@ from bot.pages import PageButton
 from bot.settings import Settings, shard_ranges
 from bot.showfile import load_catalog
 from bot.spoilers import RevealButton
-from bot.store import Store
+from bot.store import PurgeReport, Store
 from bot.tree import DramaTree
 from bot.ui import Buttons, Question, StaleButton
 
@@ -35,6 +37,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.episodes",
     "cogs.settings",
     "cogs.about",
+    "cogs.mydata",
 )
 
 # The bundled catalog ships inside the package (data/ in a checkout), so a wheel has it too.
@@ -48,6 +51,13 @@ DEFAULT_CATALOG: Traversable = resources.files("bot.data") / "catalog.json"
 INTENTS = discord.Intents.none()
 INTENTS.guilds = True
 
+# How often the bot looks for servers whose retention period (RETENTION_DAYS) has run out.
+PURGE_INTERVAL = 3600.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
 
 class DramaBot(commands.Bot):
     """dramabot. Cogs reach the database through ``bot.store``; nothing else opens it.
@@ -56,12 +66,18 @@ class DramaBot(commands.Bot):
     caller builds the bot the same way; without shards it stays a plain one-connection Bot.
     """
 
-    def __new__(cls, settings: Settings, *, catalog: Traversable = DEFAULT_CATALOG) -> DramaBot:
+    def __new__(cls, settings: Settings, **_: object) -> DramaBot:
         if settings.shards is not None and not issubclass(cls, commands.AutoShardedBot):
             cls = ShardedDramaBot
         return super().__new__(cls)
 
-    def __init__(self, settings: Settings, *, catalog: Traversable = DEFAULT_CATALOG) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        catalog: Traversable = DEFAULT_CATALOG,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         sharding: dict[str, Any] = {}
         if settings.shards is not None:
             # shard_count None is SHARD_COUNT=auto: ShardedDramaBot asks Discord when it connects.
@@ -91,6 +107,10 @@ class DramaBot(commands.Bot):
         self._ready_at: float | None = None
         # What each persistent button does; the cogs register their kinds in their setup.
         self.buttons = Buttons()
+        # The time, in UTC: when a server removed the bot and when its retention period ends.
+        # Injectable, so tests can let RETENTION_DAYS pass without waiting.
+        self.clock = clock
+        self._purging: asyncio.Task[None] | None = None
 
     @property
     def syncs_commands(self) -> bool:
@@ -136,6 +156,9 @@ class DramaBot(commands.Bot):
             from bot.text import t
 
             log.info("%s", t("host.shards.not_syncing"))
+        self._purging = asyncio.create_task(
+            self._purge_now_and_then(), name="dramabot purge of departed servers"
+        )
 
     async def sync_commands(self) -> None:
         assert self.application_id is not None  # set by login before setup_hook
@@ -167,9 +190,73 @@ class DramaBot(commands.Bot):
         if self._ready_at is None:
             self._ready_at = time.monotonic()
 
+    # -- servers that remove the bot ---------------------------------------------------------
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """The bot was removed (discord.py tells an outage apart: that is on_guild_unavailable).
+
+        The server's data is kept for RETENTION_DAYS, then :meth:`purge_departed_guilds` deletes it.
+        """
+        try:
+            await self.store.guild_departed(guild.id, self.clock())
+        except Exception:
+            log.exception("Could not record that server %s removed the bot", guild.id)
+            return
+        log.info(
+            "Server %s removed the bot; its data is kept for %s days", guild.id, self.settings.retention.days
+        )
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        if await self.store.guild_returned(guild.id):
+            log.info("Server %s added the bot back; its data is kept", guild.id)
+
+    def _runs_shard_of(self, guild_id: int) -> bool:
+        shards = self.settings.shards
+        if shards is None or shards.ids is None:
+            return True
+        return self.shard_of(guild_id) in shards.ids
+
+    async def purge_departed_guilds(self) -> list[PurgeReport]:
+        """Delete the data of every server of this process's shards whose retention period has run
+        out since it removed the bot. A server this process can see again keeps everything (it
+        added the bot back while the bot was offline)."""
+        cutoff = self.clock() - self.settings.retention
+        purged = []
+        for guild_id, _ in await self.store.departed_guilds(cutoff):
+            if not self._runs_shard_of(guild_id):
+                continue  # the process running its shard decides
+            if self.get_guild(guild_id) is not None:
+                await self.store.guild_returned(guild_id)
+                continue
+            report = await self.store.purge_guild(guild_id, cutoff)
+            if report is None:
+                continue
+            counts = ", ".join(f"{table} {count}" for table, count in report.rows.items() if count)
+            log.info(
+                "Deleted the data of server %s, which removed the bot at %s: %s",
+                guild_id,
+                report.departed_at,
+                counts or "no rows",
+            )
+            purged.append(report)
+        return purged
+
+    async def _purge_now_and_then(self) -> None:
+        # Only once every server has arrived: one still on its way must not look departed.
+        await self.wait_until_ready()
+        while not self.is_closed():
+            try:
+                await self.purge_departed_guilds()
+            except Exception:
+                log.exception("Purging departed servers failed; trying again in %d s", PURGE_INTERVAL)
+            await asyncio.sleep(PURGE_INTERVAL)
+
     async def close(self) -> None:
         try:
             self.buttons.close()
+            if self._purging is not None:
+                self._purging.cancel()
+                await asyncio.gather(self._purging, return_exceptions=True)
             await super().close()
         finally:
             if self._store is not None:

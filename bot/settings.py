@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -24,6 +25,9 @@ DEFAULT_CONNECT_TIMEOUT = 120.0
 # Connections the PostgreSQL pool keeps open (DATABASE_POOL_SIZE); SQLite has one writer.
 DEFAULT_POOL_SIZE = 10
 MAX_POOL_SIZE = 100
+# Days a server's data is kept after it removed the bot (RETENTION_DAYS); 0: deleted at the next purge.
+DEFAULT_RETENTION_DAYS = 30
+MAX_RETENTION_DAYS = 3650
 # What a PostgreSQL DATABASE_URL may carry after "?": TLS (handed to asyncpg as its ssl mode) and a
 # unix socket folder for the host. Anything else is refused rather than silently ignored.
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -213,6 +217,8 @@ class Settings:
     shards: Shards | None = None
     # Connections in the PostgreSQL pool (DATABASE_POOL_SIZE); ignored for SQLite.
     database_pool_size: int = DEFAULT_POOL_SIZE
+    # How long a server's data is kept after it removed the bot (RETENTION_DAYS).
+    retention: timedelta = timedelta(days=DEFAULT_RETENTION_DAYS)
 
     @property
     def database_path(self) -> Path:
@@ -236,6 +242,7 @@ class Settings:
             ),
             shards=_shards(env.get("SHARD_COUNT", ""), env.get("SHARD_IDS", "")),
             database_pool_size=_pool_size(env.get("DATABASE_POOL_SIZE", "")),
+            retention=_retention(env.get("RETENTION_DAYS", "")),
         )
         _check_shards_share_the_database(settings)
         return settings
@@ -370,3 +377,18 @@ def _pool_size(value: str) -> int:
             "DATABASE_POOL_SIZE", "pool_size", value=value, most=MAX_POOL_SIZE, default=DEFAULT_POOL_SIZE
         )
     return int(value)
+
+
+def _retention(value: str) -> timedelta:
+    value = value.strip()
+    if not value:
+        return timedelta(days=DEFAULT_RETENTION_DAYS)
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_RETENTION_DAYS:
+        raise SettingsError(
+            "RETENTION_DAYS",
+            "retention_days",
+            value=value,
+            most=MAX_RETENTION_DAYS,
+            default=DEFAULT_RETENTION_DAYS,
+        )
+    return timedelta(days=int(value))

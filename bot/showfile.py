@@ -290,14 +290,22 @@ def load_catalog(path: Path | Traversable) -> list[ShowSpec]:
     return specs
 
 
-def _read_document(text: str) -> list[Upload]:
+def load_bounded_json(text: str) -> Any:
+    """JSON with this module's bounds: at most MAX_DEPTH deep, numbers read without loss (Decimal)
+    and none longer than MAX_NUMBER (an unreadable one stays in place, to be refused where it
+    stands). Raises :class:`ShowFileError` with the line and column of a syntax error.
+    Also reads /mydata export files (bot.memberfile)."""
     _check_depth(text)
     try:
-        data = json.loads(text, parse_int=_read_int, parse_float=_read_decimal, parse_constant=_Unreadable)
+        return json.loads(text, parse_int=_read_int, parse_float=_read_decimal, parse_constant=_Unreadable)
     except json.JSONDecodeError as exc:
         message_id = _JSON_MESSAGES.get(exc.msg)
         values = {} if message_id is not None else {"detail": exc.msg}  # json never quotes the text
         raise ShowFileError(message_id or "json.other", values, line=exc.lineno, column=exc.colno) from None
+
+
+def _read_document(text: str) -> list[Upload]:
+    data = load_bounded_json(text)
     root = _Where("")
     if not isinstance(data, dict):
         raise root.fail("doc.not_an_object")
@@ -680,3 +688,12 @@ def _block(opening: str, items: list[str], closing: str, depth: int) -> str:
         return opening + closing
     inner = "  " * (depth + 1)
     return f"{opening}\n{inner}" + f",\n{inner}".join(items) + f"\n{'  ' * depth}{closing}"
+
+
+# The field readers, shared with the member-data files of bot.memberfile.
+Where = _Where
+Unreadable = _Unreadable
+read_text = _text
+read_int = _int
+read_score_value = _score
+no_unknown_keys = _no_unknown_keys

@@ -125,7 +125,11 @@ class Moderation(
                 t(
                     "moderate.log_line",
                     id=removal.id,
-                    moderator=f"<@{removal.moderator_id}>",
+                    moderator=(
+                        f"<@{removal.moderator_id}>"
+                        if removal.moderator_id is not None
+                        else t("moderate.forgotten_moderator")
+                    ),
                     author=f"<@{removal.author_id}>",
                     title=escape(title) if title else t("moderate.deleted_show"),
                     episode=removal.episode,

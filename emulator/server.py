@@ -311,6 +311,19 @@ class DiscordEmulator:
         for key in [key for key in self._command_permissions if key[0] == guild.id]:
             del self._command_permissions[key]
 
+    def start_outage(self, guild: EmuGuild) -> None:
+        """``guild`` becomes unavailable (a Discord outage): GUILD_DELETE with ``unavailable: true``
+        goes to the sessions of its shard. The bot is still in the guild; :meth:`end_outage` ends it."""
+        if self.guilds.get(guild.id) is not guild:
+            raise EmulatorError(f"the bot is not in {guild.name}")
+        self.gateway.broadcast("GUILD_DELETE", {"id": str(guild.id), "unavailable": True}, guild_id=guild.id)
+
+    def end_outage(self, guild: EmuGuild) -> None:
+        """``guild`` is available again: GUILD_CREATE with the whole guild, as Discord sends it."""
+        if self.guilds.get(guild.id) is not guild:
+            raise EmulatorError(f"the bot is not in {guild.name}")
+        self.gateway.broadcast("GUILD_CREATE", guild.payload(), guild_id=guild.id)
+
     def add_channel(
         self,
         guild: EmuGuild,

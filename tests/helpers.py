@@ -15,6 +15,7 @@ import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,8 @@ async def start_until_connected(
 
 CLUB, FANS = 1001, 1002
 ALICE, BOB, MOD = 11, 12, 13
+# Snowflake-sized, so finding it inside any column's text means it is really there.
+FORGOTTEN = 734_512_098_765_432_101
 THIRD = ShowSpec(
     title="Third Show", episode_count=4, key="third-show", episodes=(EpisodeSpec(1, "Pilot", Score(7)),)
 )
@@ -244,7 +247,33 @@ async def a_lived_in_database(path: Path) -> Store:
     )
     await store_rate(store, run_on_id, 2, guild_id=FANS, user_id=BOB, halves=5, comment="fine")
     await store.copy_catalog_show(FANS, run_on_id)  # hides Run On there; a copy takes its title
+    # A member who asked to be forgotten and kept their score in the averages, a member's own
+    # setting, and a server that removed the bot (its data waits out RETENTION_DAYS).
+    await store_rate(store, run_on_id, 8, guild_id=CLUB, user_id=FORGOTTEN, halves=3, comment="bye")
+    await store.forget_member(CLUB, FORGOTTEN, "anonymise")
+    await store.set_hide_from_rankings(CLUB, BOB, True)
+    await store.guild_departed(FANS, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
     return store
+
+
+async def mentions_of(store: Store, user_id: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table that holds ``user_id`` in any column (as a number or inside text)."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for table, rows in (await store_snapshot(store)).items():
+        hits = [row for row in rows if any(value == user_id or str(user_id) in str(value) for value in row)]
+        if hits:
+            found[table] = hits
+    return found
+
+
+async def eventually_stored(condition: Any, *, within: float = 10) -> None:
+    """Until the awaited ``condition()`` is true: emulator.eventually for a store read, for what the
+    bot writes in a listener's own task after a gateway event. A deadline against a hang."""
+    async with asyncio.timeout(within):
+        while True:
+            if await condition():
+                return
+            await asyncio.sleep(0.01)
 
 
 def button_ids(message: Any) -> dict[str, str]:

@@ -43,6 +43,9 @@ TALLY = ("guild_id", "show_id", "episode", "ratings", "total_halves")
 HIDDEN = ("guild_id", "show_id", "hidden_at")
 SETTING = ("guild_id", "default_show_id", "curator_role_id", "spoiler_guard", "spoiler_titles")
 WATCH = ("guild_id", "show_id", "user_id", "status", "progress", "status_chosen", "created_at", "updated_at")
+ANONYMOUS = ("guild_id", "show_id", "episode", "ratings", "total_halves")
+MEMBER_SETTING = ("guild_id", "user_id", "hide_from_rankings")
+DEPARTURE = ("guild_id", "departed_at")
 REMOVAL = (
     "id",
     "guild_id",
@@ -82,12 +85,19 @@ STEPS = (
     Step("rating", RATING, (WRITTEN_ORDER,), _OF_OWN),
     Step("guild_setting", SETTING, ("guild_id",)),
     Step("comment_removal", REMOVAL, ("id",)),
+    # Its triggers add the anonymous scores to the tallies the ratings rebuilt.
+    Step("anonymous_tally", ANONYMOUS, ("guild_id", "show_id", "episode")),
+    Step("member_setting", MEMBER_SETTING, ("guild_id", "user_id")),
+    Step("guild_departure", DEPARTURE, ("guild_id",)),
     # After the hidden rows and every show: a server's entries on a catalog show it hid stay.
     Step("watch", WATCH, ("guild_id", "show_id", "user_id")),
 )
 # Emptying a target for --replace, children first. The servers' own shows go before the hidden rows
 # (unhiding a catalog show whose title a server's show took is refused), then the catalog.
 CLEAR = (
+    "DELETE FROM guild_departure",
+    "DELETE FROM member_setting",
+    "DELETE FROM anonymous_tally",
     "DELETE FROM watch",
     "DELETE FROM comment_removal",
     "DELETE FROM guild_setting",
@@ -113,6 +123,9 @@ _COLUMNS = {
     "guild_hidden_show": ("t", HIDDEN),
     "guild_setting": ("t", SETTING),
     "comment_removal": ("t", REMOVAL),
+    "anonymous_tally": ("t", ANONYMOUS),
+    "member_setting": ("t", MEMBER_SETTING),
+    "guild_departure": ("t", DEPARTURE),
     "watch": ("t", WATCH),
 }
 TABLES = tuple(_COLUMNS)
@@ -228,6 +241,9 @@ _KEYS = {
     "guild_hidden_show": ("guild_id", "show_id"),
     "guild_setting": ("guild_id",),
     "comment_removal": ("id",),
+    "anonymous_tally": ("guild_id", "show_id", "episode"),
+    "member_setting": ("guild_id", "user_id"),
+    "guild_departure": ("guild_id",),
     "watch": ("guild_id", "show_id", "user_id"),
 }
 

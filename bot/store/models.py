@@ -214,7 +214,7 @@ class CommentRemoval:
     show_id: int
     episode: int
     author_id: int
-    moderator_id: int
+    moderator_id: int | None  # None: a moderator who has since been forgotten (/mydata forget)
     comment: str  # the removed text, kept for review
     reason: str | None
     removed_at: str
@@ -314,3 +314,105 @@ class SpoilerView:
 
     def hides_title(self, episode: int) -> bool:
         return self.titles_hidden and self.hides(episode)
+
+
+# -- a member's own data (/mydata) -------------------------------------------------------------
+
+FORGET_MODES = ("delete", "anonymise")
+
+
+@dataclass(frozen=True, slots=True)
+class MemberData:
+    """Everything the store holds about one member in one server."""
+
+    ratings: tuple[MemberRating, ...]
+    # Moderators' removals of this member's comments (the removed text is theirs).
+    removals: tuple[CommentRemoval, ...]
+    # Removals this member made as a moderator (their id is on another member's record).
+    moderated: int
+    hide_from_rankings: bool
+    # Watch status and progress per show.
+    watch: tuple[WatchlistEntry, ...] = ()
+
+    @property
+    def comments(self) -> int:
+        return sum(1 for item in self.ratings if item.rating.comment is not None)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.ratings or self.removals or self.moderated or self.hide_from_rankings or self.watch)
+
+
+@dataclass(frozen=True, slots=True)
+class AverageChange:
+    """How forgetting a member changes one episode's tally in the server."""
+
+    show_id: int
+    show_title: str
+    episode: int
+    before: Tally
+    after: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetReport:
+    """What forgetting a member takes (a preview) or took: counts and every average that moves."""
+
+    mode: str  # one of FORGET_MODES
+    ratings: int
+    comments: int
+    removals: int  # records of removals of the member's comments, deleted
+    moderated: int  # records of removals the member made, kept without their id
+    settings: int
+    watch: int  # watch status and progress entries
+    changes: tuple[AverageChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.ratings or self.removals or self.moderated or self.settings or self.watch)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRating:
+    """One rating from a member's export file, resolved to a show of the importing server."""
+
+    show_id: int
+    episode: int
+    score: Score
+    comment: str | None
+    spoiler: bool
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedWatch:
+    """One watch entry from a member's export file, resolved to a show of the importing server;
+    ``progress`` is within the show's run."""
+
+    show_id: int
+    status: WatchStatus
+    progress: int
+    status_chosen: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOverwrite:
+    """A rating in the server that an import would overwrite although it is newer than the file's."""
+
+    show_id: int
+    show_title: str
+    episode: int
+    current: Score
+    current_updated_at: str
+    imported: Score
+    imported_updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    """One departed server's data, deleted after the retention period: rows by table."""
+
+    guild_id: int
+    departed_at: str
+    rows: dict[str, int]

@@ -372,6 +372,11 @@ async def move_server_data(tx: Transaction, guild_id: int, source_id: int, targe
         "UPDATE comment_removal SET show_id = ? WHERE guild_id = ? AND show_id = ?",
         (target_id, guild_id, source_id),
     )
+    # Forgotten members' anonymous scores too; its triggers move them between the tallies.
+    await tx.execute(
+        "UPDATE anonymous_tally SET show_id = ? WHERE guild_id = ? AND show_id = ?",
+        (target_id, guild_id, source_id),
+    )
     await tx.execute(
         "UPDATE watch SET show_id = ? WHERE guild_id = ? AND show_id = ?", (target_id, guild_id, source_id)
     )
@@ -397,11 +402,19 @@ def title_must_be_free(title: str, season: int) -> Iterator[None]:
         raise
 
 
+# Scores are counted from the tallies, so forgotten members' anonymous scores (which go with their
+# episodes too) are counted with the ratings; the invariant tally = ratings + anonymous makes this
+# the same number as counting rating rows when nobody was anonymised.
 _FOOTPRINT = """
-    SELECT count(*) AS ratings, count(comment) AS comments, count(DISTINCT episode) AS rated_episodes,
+    SELECT
+        (SELECT coalesce(sum(t.ratings), 0) FROM episode_tally AS t
+         WHERE t.guild_id = :guild_id AND t.show_id = :show_id AND t.episode > :last) AS ratings,
+        (SELECT count(*) FROM episode_tally AS t
+         WHERE t.guild_id = :guild_id AND t.show_id = :show_id AND t.episode > :last) AS rated_episodes,
+        (SELECT count(r.comment) FROM rating AS r
+         WHERE r.guild_id = :guild_id AND r.show_id = :show_id AND r.episode > :last) AS comments,
         (SELECT count(critic_halves) FROM episode WHERE show_id = :show_id AND number > :last)
             AS critic_scores
-    FROM rating WHERE guild_id = :guild_id AND show_id = :show_id AND episode > :last
 """
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractContextManager, asynccontextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.scores import Score
-from bot.store import copying, guild_settings, opening, ratings, rows, shows, watch
+from bot.store import copying, guild_settings, members, opening, ratings, rows, shows, watch
 from bot.store.backend import DatabaseLocation, WritePath
 from bot.store.errors import (
     CopyMismatch,
@@ -32,8 +33,14 @@ from bot.store.models import (
     CommentRemoval,
     DefaultShow,
     Episode,
+    ForgetReport,
     GuildSettings,
+    ImportedRating,
+    ImportedWatch,
+    ImportOverwrite,
+    MemberData,
     MemberRating,
+    PurgeReport,
     Rating,
     RatingChange,
     Show,
@@ -724,6 +731,116 @@ class Store:
 
     async def comment_removal_count(self, guild_id: int) -> int:
         return await ratings.removal_count(self._reader, guild_id)
+
+    # -- a member's own data (/mydata) ---------------------------------------------------
+
+    async def member_data(self, guild_id: int, user_id: int) -> MemberData:
+        """Everything held about the member in this server: ratings and comments, removal records
+        of their comments, how many removals they made as a moderator, their settings."""
+        return await members.member_data(self._reader, guild_id, user_id)
+
+    async def forget_preview(self, guild_id: int, user_id: int, mode: str) -> ForgetReport:
+        """What :meth:`forget` in ``mode`` (``"delete"`` or ``"anonymise"``) would take, and how
+        each average would move; nothing is written."""
+        return await members.forget_report(self._reader, guild_id, user_id, mode)
+
+    async def forget_member(self, guild_id: int, user_id: int, mode: str) -> ForgetReport:
+        """Erase the member from this server, in one transaction; returns what went.
+
+        ``"delete"``: ratings, comments, watch status and progress go, and the averages change.
+        ``"anonymise"``: comments, watch status and progress go, and each score stays in the
+        averages (``anonymous_tally``) linked to nobody. Either way the records of removals of their
+        comments and their settings go, and removals they made as a moderator stay without their
+        id: afterwards the member's id is stored nowhere in the server.
+        """
+        async with self._writer.transaction() as tx:
+            return await members.forget(tx, guild_id, user_id, mode)
+
+    async def forget_member_as_previewed(
+        self, guild_id: int, user_id: int, previewed: ForgetReport
+    ) -> ForgetReport | None:
+        """:meth:`forget_member` in the preview's mode, unless the member's own data changed since
+        :meth:`forget_preview` gave ``previewed``: then None, and nothing is erased."""
+        async with self._writer.transaction() as tx:
+            now = await members.forget_report(tx, guild_id, user_id, previewed.mode)
+            if not members.same_data(now, previewed):
+                return None
+            return await members.forget(tx, guild_id, user_id, previewed.mode)
+
+    async def hides_from_rankings(self, guild_id: int, user_id: int) -> bool:
+        return await members.hides_from_rankings(self._reader, guild_id, user_id)
+
+    async def set_hide_from_rankings(self, guild_id: int, user_id: int, hide: bool) -> None:
+        async with self._writer.transaction() as tx:
+            await members.set_hide_from_rankings(tx, guild_id, user_id, hide)
+
+    async def import_overwrites(
+        self, guild_id: int, user_id: int, items: list[ImportedRating]
+    ) -> list[ImportOverwrite]:
+        """The member's ratings here that are newer than the file's (an import would overwrite them)."""
+        return await members.import_overwrites(self._reader, guild_id, user_id, items)
+
+    async def import_member_ratings(
+        self,
+        guild_id: int,
+        user_id: int,
+        author_name: str,
+        items: list[ImportedRating],
+        *,
+        expected_overwrites: list[ImportOverwrite],
+        watch_entries: list[ImportedWatch] | None = None,
+        hide_from_rankings: bool | None = None,
+    ) -> int | None:
+        """Write the file's ratings as the member's own (the file's dates kept), in one transaction.
+
+        None, writing nothing, when the newer ratings it would overwrite are no longer the ones the
+        member was shown (``expected_overwrites``). Returns how many ratings were written.
+        """
+        async with self._writer.transaction() as tx:
+            if await members.import_overwrites(tx, guild_id, user_id, items) != expected_overwrites:
+                return None
+            written = await members.import_ratings(tx, guild_id, user_id, author_name, items)
+            await members.import_watch(tx, guild_id, user_id, watch_entries or [])
+            if hide_from_rankings is not None:
+                await members.set_hide_from_rankings(tx, guild_id, user_id, hide_from_rankings)
+            return written
+
+    # -- servers that removed the bot ----------------------------------------------------
+
+    async def guild_departed(self, guild_id: int, at: datetime) -> None:
+        """The bot was removed from the server at ``at`` (UTC): its data is kept until the purge."""
+        async with self._writer.transaction() as tx:
+            await members.mark_departed(tx, guild_id, at)
+
+    async def guild_returned(self, guild_id: int) -> bool:
+        """The server has the bot again: nothing of it will be purged. True if it had departed."""
+        async with self._writer.transaction() as tx:
+            return await members.returned(tx, guild_id)
+
+    async def departed_guilds(self, before: datetime) -> list[tuple[int, str]]:
+        """Servers that removed the bot before ``before`` (UTC), oldest first: (server, when)."""
+        return await members.departed_before(self._reader, before)
+
+    async def purge_guild(self, guild_id: int, before: datetime) -> PurgeReport | None:
+        """Delete every row of a server that removed the bot before ``before``, in one transaction.
+
+        None, deleting nothing, when it is not such a server (it added the bot back meanwhile).
+        """
+        async with self._writer.transaction() as tx:
+            departed_at = await members.departed_at(tx, guild_id, before)
+            if departed_at is None:
+                return None
+            return PurgeReport(guild_id, departed_at, await members.purge_guild(tx, guild_id))
+
+    async def purge_departed_guilds(self, now: datetime, retention: timedelta) -> list[PurgeReport]:
+        """:meth:`purge_guild` of each server that removed the bot more than ``retention`` before ``now``."""
+        cutoff = now - retention
+        reports = []
+        for guild_id, _ in await self.departed_guilds(cutoff):
+            report = await self.purge_guild(guild_id, cutoff)
+            if report is not None:
+                reports.append(report)
+        return reports
 
     def read_plans(self) -> AbstractContextManager[dict[str, list[str]]]:
         """Collects SQLite's plan of every read made inside the block (see :meth:`Reader.plans`)."""

@@ -16,8 +16,8 @@ from emulator import DiscordEmulator, eventually
 from tests.helpers import Server, run_bot, settings_for
 
 COMMAND_NAMES = [
-    "about", "comments", "episode", "moderate", "myratings", "mywatchlist", "progress", "rate", "review",
-    "score", "settings", "show", "shows", "summary", "uncomment", "unrate", "verdict", "watch",
+    "about", "comments", "episode", "moderate", "mydata", "myratings", "mywatchlist", "progress", "rate",
+    "review", "score", "settings", "show", "shows", "summary", "uncomment", "unrate", "verdict", "watch",
 ]  # fmt: skip
 ADMIN_ONLY = {"episode", "moderate", "settings", "show"}
 

@@ -67,6 +67,11 @@ READS = {
     "shows",
     "moderate log",
     "mywatchlist",
+    "mydata show",
+    "mydata export",
+    # Both only ask first; nothing is written without Confirm.
+    "mydata forget",
+    "mydata import",
 }
 
 COMMANDS = [
@@ -77,6 +82,11 @@ COMMANDS = [
     "episode summary",
     "moderate log",
     "moderate remove-comment",
+    "mydata export",
+    "mydata forget",
+    "mydata hide-from-rankings",
+    "mydata import",
+    "mydata show",
     "myratings",
     "mywatchlist",
     "progress",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,10 @@ def test_every_key_is_read() -> None:
         ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE", "between 1 and 100"),
         ({"DATABASE_POOL_SIZE": "101"}, "DATABASE_POOL_SIZE", "between 1 and 100"),
         ({"DATABASE_POOL_SIZE": "ten"}, "DATABASE_POOL_SIZE", "between 1 and 100"),
+        ({"RETENTION_DAYS": "-1"}, "RETENTION_DAYS", "from 0 to 3650"),
+        ({"RETENTION_DAYS": "3651"}, "RETENTION_DAYS", "from 0 to 3650"),
+        ({"RETENTION_DAYS": "30d"}, "RETENTION_DAYS", "from 0 to 3650"),
+        ({"RETENTION_DAYS": "３０"}, "RETENTION_DAYS", "from 0 to 3650"),
         ({"DATABASE_URL": "sqlite:///"}, "DATABASE_URL", "expected sqlite:///"),
         ({"DATABASE_URL": "sqlite:///:memory:"}, "DATABASE_URL", "not a database file"),
         ({"DEV_GUILD_ID": "my server"}, "DEV_GUILD_ID", "Copy Server ID"),
@@ -309,3 +314,9 @@ def test_which_process_syncs_the_commands() -> None:
 def test_shard_ids_are_written_back_as_ranges() -> None:
     assert shard_ranges([7, 0, 1, 2, 3, 10, 8]) == "0-3,7-8,10"
     assert shard_ranges([5]) == "5"
+
+
+def test_server_data_is_kept_thirty_days_after_the_bot_is_removed_unless_configured() -> None:
+    assert Settings.from_env({"DISCORD_TOKEN": TOKEN}).retention == timedelta(days=30)
+    assert Settings.from_env({"DISCORD_TOKEN": TOKEN, "RETENTION_DAYS": " 7 "}).retention == timedelta(days=7)
+    assert Settings.from_env({"DISCORD_TOKEN": TOKEN, "RETENTION_DAYS": "0"}).retention == timedelta(0)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import bot.memberfile
 import bot.review_page
 import bot.showfile
+import cogs.mydata
 from bot.review_page import ReviewPageError, parse_review_page, parse_upload
 from bot.showfile import (
     MAX_QUOTE,
@@ -201,12 +203,13 @@ def test_an_upload_error_never_quotes_a_whole_file() -> None:
 
 # -- the catalog of messages ---------------------------------------------------------------------
 
-_MESSAGE_ID = re.compile(r'"((?:file|json|doc|number|score|page|catalog)\.[a-z0-9_]+)"')
+_MESSAGE_ID = re.compile(r'"((?:file|json|doc|mdoc|number|score|page|catalog)\.[a-z0-9_]+)"')
 
 
 def test_every_message_the_readers_raise_is_in_the_english_catalog_and_every_template_is_used() -> None:
     used: set[str] = set()
-    for module in (bot.showfile, bot.review_page):
+    # The /mydata export reader and the cog that resolves its shows share the catalog.
+    for module in (bot.showfile, bot.review_page, bot.memberfile, cogs.mydata):
         assert module.__file__ is not None
         used |= set(_MESSAGE_ID.findall(Path(module.__file__).read_text(encoding="utf-8")))
     defined = set(files.MESSAGES)

@@ -804,3 +804,23 @@ async def test_openapi_checker_flags_bad_requests() -> None:
     # discord.py sends attachment ids as the integer file index; Discord accepts that.
     attachments = {"type": 4, "data": {"attachments": [{"id": 0, "filename": "a.txt"}]}}
     assert checker.request_errors("POST", "/interactions/1/t/callback", attachments) == []
+
+
+async def test_an_outage_sends_guild_delete_marked_unavailable_and_its_end_the_whole_guild(
+    emulator: DiscordEmulator, http: aiohttp.ClientSession
+) -> None:
+    club = emulator.add_guild("Club")
+    gateway = await RawGateway.connect(http, emulator)
+    await gateway.identify(emulator.token)
+    await gateway.dispatch("GUILD_CREATE")
+
+    emulator.start_outage(club)
+    assert (await gateway.dispatch("GUILD_DELETE"))["d"] == {"id": str(club.id), "unavailable": True}
+    assert emulator.guilds[club.id] is club  # the bot is still in it
+    emulator.end_outage(club)
+    back = (await gateway.dispatch("GUILD_CREATE"))["d"]
+    assert back["id"] == str(club.id) and back["unavailable"] is False
+    # Leaving for good is a GUILD_DELETE without "unavailable".
+    emulator.remove_guild(club)
+    assert (await gateway.dispatch("GUILD_DELETE"))["d"] == {"id": str(club.id)}
+    await gateway.ws.close()

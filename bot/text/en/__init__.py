@@ -8,7 +8,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from bot.text.en import about, admin, common, community, files, host, moderation, replies, scores, watch
+from bot.text.en import (
+    about,
+    admin,
+    common,
+    community,
+    files,
+    host,
+    moderation,
+    mydata,
+    replies,
+    scores,
+    watch,
+)
 
 
 def _merge(*areas: ModuleType) -> dict[str, str | Mapping[str, str]]:
@@ -21,4 +33,4 @@ def _merge(*areas: ModuleType) -> dict[str, str | Mapping[str, str]]:
     return merged
 
 
-MESSAGES = _merge(common, replies, scores, community, admin, moderation, files, host, about, watch)
+MESSAGES = _merge(common, replies, scores, community, admin, moderation, mydata, files, host, about, watch)

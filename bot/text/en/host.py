@@ -48,6 +48,9 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
         "{value!r} is not a number of connections between 1 and {most}; use e.g. {default} (the default) "
         "or leave it empty"
     ),
+    "host.settings.retention_days": (
+        "{value!r} is not a number of days from 0 to {most}; use e.g. {default} (the default) or leave it empty"
+    ),
     "host.settings.database_form": "expected " + _SQLITE_FORMS,
     "host.settings.database_not_a_file": (
         "{path!r} is not a database file path; end it with a file name, as in sqlite:///data/dramabot.db"

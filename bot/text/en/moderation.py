@@ -15,6 +15,8 @@ MESSAGES: Final[Mapping[str, str | Mapping[str, str]]] = {
     "moderate.log_title": "Comment removals",
     "moderate.log_line": "#{id} · {when} · {moderator} removed {author}'s comment on **{title}** ep {episode}{reason}",
     "moderate.log_reason": " — {reason}",
+    # A moderator who asked to be forgotten (/mydata forget): the record stays without their id.
+    "moderate.forgotten_moderator": "a former moderator",
     "moderate.deleted_show": "a deleted show",
     "moderate.log_footer": {
         "one": "{count} removal in all, newest first · page {page}/{pages}",

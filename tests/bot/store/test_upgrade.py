@@ -186,6 +186,56 @@ async def test_a_migration_that_fails_halfway_leaves_the_previous_version(
         await store.close()
 
 
+def all_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(path) as connection:
+        return {
+            table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall(), key=repr)  # noqa: S608
+            for table in table_names(path)
+        }
+
+
+async def test_the_previous_version_upgrades_to_member_data_with_nothing_lost(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    previous = len(migrations()) - 1
+    show_id = await old_database(path, previous)
+    old = await unmigrated_store(path)
+    try:
+        for user_id, halves in ((2, 7), (3, 9)):
+            await old.save_rating(
+                guild_id=1,
+                show_id=show_id,
+                episode=3,
+                user_id=user_id,
+                author_name="Member",
+                score=Score(halves),
+                comment="rude",
+                spoiler=False,
+            )
+        await old.remove_comment(
+            guild_id=1, show_id=show_id, episode=3, author_id=2, moderator_id=3, reason=None
+        )
+    finally:
+        await old.close()
+    before = all_rows(path)
+    assert "anonymous_tally" not in before
+
+    store = await Store.open(path)
+    try:
+        after = all_rows(path)
+        assert {table: after[table] for table in before} == before
+        # The moderator asks to be forgotten: the removal stays on record without their id.
+        await store.forget_member(1, 3, "anonymise")
+        [removal] = await store.comment_removals(1)
+        assert removal.moderator_id is None and removal.author_id == 2
+        assert await store.episode_tally(1, show_id, 3) == Tally(2, 16)
+        assert await store.integrity_check() == "ok"
+    finally:
+        await store.close()
+    fresh = await Store.open(tmp_path / "fresh.db")
+    await fresh.close()
+    assert schema(path) == schema(tmp_path / "fresh.db")
+
+
 async def test_a_version_five_database_gains_watch_status_and_spoiler_settings(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     show_id = await old_database(path, 5)
