@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import payloads
 from bot.command_sync import sync_if_changed
 from bot.pages import PageButton
 from bot.settings import Settings, shard_ranges
@@ -60,6 +61,8 @@ class DramaBot(commands.Bot):
         return super().__new__(cls)
 
     def __init__(self, settings: Settings, *, catalog: Traversable = DEFAULT_CATALOG) -> None:
+        # Before any payload is decoded: orjson alone would drop the connection on a lone surrogate.
+        payloads.install()
         sharding: dict[str, Any] = {}
         if settings.shards is not None:
             # shard_count None is SHARD_COUNT=auto: ShardedDramaBot asks Discord when it connects.

@@ -60,6 +60,9 @@ def author_name(interaction: discord.Interaction) -> str:
     name = (
         " ".join(interaction.user.display_name.split()) or interaction.user.name or str(interaction.user.id)
     )
+    # Half an emoji (a lone surrogate) in a nickname cannot be stored as UTF-8; the member did not
+    # choose it for this command, so their rating is kept under the name with "�" in its place.
+    name = "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in name)
     return shorten(name, _MAX_AUTHOR)
 
 
