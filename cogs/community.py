@@ -191,7 +191,7 @@ class Community(commands.Cog):
                 spoiler=spoiler,
                 keep_comment=keep_comment and comment is None,
             ),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         where = t("rating.where", title=escape(show.title), episode=episode)
         new = change.current.score.out_of(CRITIC_MAX)
@@ -335,7 +335,7 @@ class Community(commands.Cog):
         removed = await in_time(
             interaction,
             self.store.delete_rating(guild, chosen.id, episode, interaction.user.id),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         where = t("rating.where", title=escape(chosen.title), episode=episode)
         if removed is None:
@@ -360,7 +360,7 @@ class Community(commands.Cog):
         kept = await in_time(
             interaction,
             self.store.remove_own_comment(guild, chosen.id, episode, interaction.user.id),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         where = t("rating.where", title=escape(chosen.title), episode=episode)
         if kept is None:

@@ -24,7 +24,9 @@ def test_the_smoke_benchmark_prints_the_table_with_ratios(tmp_path: Path) -> Non
     )
     assert run.returncode == 0, run.stdout + run.stderr
     table = run.stdout
-    header = "| Figure | Unit | Baseline (pong) | Bare (pong) | dramabot | × baseline | × bare | Target | Met |"
+    header = (
+        "| Figure | Unit | Baseline (pong) | Bare (pong) | dramabot | × baseline | × bare | Target | Met |"
+    )
     assert header in table
     assert "orjson " in table and "uvloop " in table  # the versions the figures were measured with
     for figure in (
