@@ -47,7 +47,7 @@ class _QuietStop:
         self._previous = {}
 
     def resume(self) -> None:
-        """Quiet again, once asyncio.run has put back the default handlers as it closed its loop."""
+        """Quiet again, once the event loop runner has put back the default handlers as it closed its loop."""
         for signum in _STOP_SIGNALS:
             signal.signal(signum, _stop_now)
 
@@ -66,33 +66,21 @@ def _main(argv: list[str] | None, quiet: _QuietStop) -> int:
     import discord
     from dotenv import find_dotenv, load_dotenv
 
-    from bot import copy_db, startup
-    from bot.console import cli as console_cli
+    from bot import startup
     from bot.settings import Settings, SettingsError
 
-    parser = argparse.ArgumentParser(prog="dramabot", description="Run the dramabot Discord bot.")
-    subcommands = parser.add_subparsers(dest="subcommand", metavar="{console,copy-db}")
-    console_cli.add_arguments(
-        subcommands.add_parser(
-            "console",
-            help="try the bot locally: the real bot on a Discord emulator, with a prompt",
-            description=console_cli.DESCRIPTION,
-        )
-    )
-    copy_parser = subcommands.add_parser(
-        "copy-db",
-        help="copy the whole database to another (SQLite or PostgreSQL), verified",
-        description=copy_db.DESCRIPTION,
-    )
-    copy_db.add_arguments(copy_parser)
-    args = parser.parse_args(argv)
+    args = _parse(sys.argv[1:] if argv is None else argv)
     # .env beside where the bot is started, like the relative DATABASE_URL; not beside the code.
     load_dotenv(find_dotenv(usecwd=True))
     startup.quiet_voice_warnings()
     if args.subcommand == "copy-db":
+        from bot import copy_db
+
         quiet.release()
         return copy_db.main(args)
     if args.subcommand == "console":
+        from bot.console import cli as console_cli
+
         quiet.release()
         return console_cli.main(args, os.environ)
     try:
@@ -103,7 +91,8 @@ def _main(argv: list[str] | None, quiet: _QuietStop) -> int:
     discord.utils.setup_logging(level=settings.log_level, root=True)
     policy = startup.RetryPolicy.within(settings.connect_timeout)
     try:
-        asyncio.run(_until_stopped(partial(startup.serve, settings, policy)))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(_until_stopped(partial(startup.serve, settings, policy)))
     except Exception as exc:
         line = startup.explain(exc, settings)
         if line is None:
@@ -113,6 +102,41 @@ def _main(argv: list[str] | None, quiet: _QuietStop) -> int:
     finally:
         quiet.resume()
     return 0
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The command line. A subcommand's module is imported only when it is the one asked for: the
+    console pulls in its renderers and the emulator, which running the bot never needs."""
+    parser = argparse.ArgumentParser(prog="dramabot", description="Run the dramabot Discord bot.")
+    subcommands = parser.add_subparsers(dest="subcommand", metavar="{console,copy-db}")
+    asked = next((arg for arg in argv if not arg.startswith("-")), None)
+    console = subcommands.add_parser(
+        "console", help="try the bot locally: the real bot on a Discord emulator, with a prompt"
+    )
+    if asked == "console":
+        from bot.console import cli as console_cli
+
+        console.description = console_cli.DESCRIPTION
+        console_cli.add_arguments(console)
+    copying = subcommands.add_parser(
+        "copy-db", help="copy the whole database to another (SQLite or PostgreSQL), verified"
+    )
+    if asked == "copy-db":
+        from bot import copy_db
+
+        copying.description = copy_db.DESCRIPTION
+        copy_db.add_arguments(copying)
+    return parser.parse_args(argv)
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (a dependency on Linux and macOS): discord.py's
+    socket and timer work costs less CPU on it (README Benchmarks); asyncio's own loop elsewhere."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 async def _until_stopped(serve: Callable[[asyncio.Event], Awaitable[None]]) -> None:

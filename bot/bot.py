@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import payloads
 from bot.command_sync import sync_if_changed
 from bot.pages import PageButton
 from bot.settings import Settings, shard_ranges
@@ -78,6 +79,8 @@ class DramaBot(commands.Bot):
         catalog: Traversable = DEFAULT_CATALOG,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        # Before any payload is decoded: orjson alone would drop the connection on a lone surrogate.
+        payloads.install()
         sharding: dict[str, Any] = {}
         if settings.shards is not None:
             # shard_count None is SHARD_COUNT=auto: ShardedDramaBot asks Discord when it connects.

@@ -64,6 +64,9 @@ def author_name(interaction: discord.Interaction) -> str:
     name = (
         " ".join(interaction.user.display_name.split()) or interaction.user.name or str(interaction.user.id)
     )
+    # Half an emoji (a lone surrogate) in a nickname cannot be stored as UTF-8; the member did not
+    # choose it for this command, so their rating is kept under the name with "�" in its place.
+    name = "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in name)
     return shorten(name, _MAX_AUTHOR)
 
 
@@ -192,7 +195,7 @@ class Community(commands.Cog):
                 spoiler=spoiler,
                 keep_comment=keep_comment and comment is None,
             ),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         where = t("rating.where", title=escape(show.title), episode=episode)
         new = change.current.score.out_of(CRITIC_MAX)
@@ -362,7 +365,7 @@ class Community(commands.Cog):
         removed = await in_time(
             interaction,
             self.store.delete_rating(guild, chosen.id, episode, interaction.user.id),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         where = t("rating.where", title=escape(chosen.title), episode=episode)
         if removed is None:
@@ -387,7 +390,7 @@ class Community(commands.Cog):
         kept = await in_time(
             interaction,
             self.store.remove_own_comment(guild, chosen.id, episode, interaction.user.id),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         where = t("rating.where", title=escape(chosen.title), episode=episode)
         if kept is None:

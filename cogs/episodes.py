@@ -67,7 +67,7 @@ class EpisodeAdmin(
         episode = await in_time(
             interaction,
             self.store.set_episode(guild_id(interaction), show.id, number, **changes),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         score_text = (
             episode.critic_score.out_of(CRITIC_MAX) if episode.critic_score else t("episode.not_scored")
@@ -91,7 +91,7 @@ class EpisodeAdmin(
         await in_time(
             interaction,
             self.store.set_episode(guild_id(interaction), show.id, number, score=None),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         await send_private(
             interaction,

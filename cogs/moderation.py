@@ -85,7 +85,7 @@ class Moderation(
                 moderator_id=interaction.user.id,
                 reason=why,
             ),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         where = t("rating.where", title=escape(chosen.title), episode=episode)
         name = escape(member.display_name)

@@ -55,7 +55,7 @@ class ServerSettings(
         await in_time(
             interaction,
             self.store.set_curator_role(guild, role.id if role else None),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         if role is None:
             await send_private(interaction, t("settings.curator_cleared"))

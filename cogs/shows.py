@@ -365,7 +365,7 @@ class ShowAdmin(
             season=season,
         )
         created = await in_time(
-            interaction, self.store.create_show(guild, spec), defer_now=not self.store.writes_idle
+            interaction, self.store.create_show(guild, spec), defer_now=self.store.writes_failing
         )
         lines = [t("show.added", title=escape(created.title), facts=describe_show(created))]
         default = await self.store.default_show(guild)
@@ -434,7 +434,7 @@ class ShowAdmin(
             updated = await in_time(
                 interaction,
                 self.store.update_show(guild, show.id, **changes_),
-                defer_now=not self.store.writes_idle,
+                defer_now=self.store.writes_failing,
             )
         except EpisodesHaveCriticScores as lost:
             await self._confirm_shortening(interaction, show, changes_, lost)
@@ -500,7 +500,7 @@ class ShowAdmin(
         await in_time(
             interaction,
             self.store.set_verdict(guild_id(interaction), show.id, score, written),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         await send_private(
             interaction, t("show.verdict_set", title=escape(show.title), verdict=score.out_of(VERDICT_MAX))
@@ -545,7 +545,7 @@ class ShowAdmin(
         if not show.is_catalog:
             raise UserFacingError("show.hide_own", title=escape(show.title))
         footprint = await self.store.show_footprint(guild, show.id)
-        await in_time(interaction, self.store.hide_show(guild, show.id), defer_now=not self.store.writes_idle)
+        await in_time(interaction, self.store.hide_show(guild, show.id), defer_now=self.store.writes_failing)
         await send_private(
             interaction,
             t(
@@ -560,7 +560,7 @@ class ShowAdmin(
     async def unhide(self, interaction: DramaInteraction, show: HiddenShow) -> None:
         guild = guild_id(interaction)
         await in_time(
-            interaction, self.store.unhide_show(guild, show.id), defer_now=not self.store.writes_idle
+            interaction, self.store.unhide_show(guild, show.id), defer_now=self.store.writes_failing
         )
         await send_private(interaction, t("show.unhidden", title=escape(show.title)))
 
@@ -593,7 +593,7 @@ class ShowAdmin(
         await in_time(
             interaction,
             self.store.set_default_show(guild_id(interaction), show.id),
-            defer_now=not self.store.writes_idle,
+            defer_now=self.store.writes_failing,
         )
         await send_private(interaction, t("show.default_set", title=escape(show.title)))
 

@@ -243,6 +243,10 @@ class PostgresWriter:
     def idle(self) -> bool:
         return self._running == 0
 
+    @property
+    def failing(self) -> bool:
+        return self._outage is not None
+
     def transaction(self) -> contextlib.AbstractAsyncContextManager[Transaction]:
         """A write that excludes every other write while it runs, as SQLite's writer does."""
         return self._transaction(exclusive=True)

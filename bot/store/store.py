@@ -195,6 +195,15 @@ class Store:
         """No write is running or queued, so a new one starts at once."""
         return self._writer.idle
 
+    @property
+    def writes_failing(self) -> bool:
+        """The last write found the database unavailable, so a new one may wait for it (seconds).
+
+        Commands defer their reply at once then. Otherwise a write, even queued behind others,
+        commits in milliseconds (group commit), and deferring first would cost every write a second
+        request to Discord; ``bot.replies.in_time`` still defers one that runs late."""
+        return self._writer.failing
+
     async def schema_version(self) -> int:
         return await self._writer.schema_version()
 

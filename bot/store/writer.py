@@ -181,6 +181,11 @@ class Writer:
         """Nothing is writing or queued: a new write starts at once (unless another process has the lock)."""
         return not self._lock.locked() and not self._queued
 
+    @property
+    def failing(self) -> bool:
+        """The last write found the database unavailable (busy, full, read-only): the next may wait too."""
+        return self._outage is not None
+
     async def configure(self) -> None:
         self._connection.row_factory = aiosqlite.Row
         # WAL lets readers run beside a writer and survives a killed process; FULL makes

@@ -24,13 +24,18 @@ def test_the_smoke_benchmark_prints_the_table_with_ratios(tmp_path: Path) -> Non
     )
     assert run.returncode == 0, run.stdout + run.stderr
     table = run.stdout
-    assert "| Figure | Unit | Baseline (pong) | dramabot | × baseline | Target | Met |" in table
+    header = (
+        "| Figure | Unit | Baseline (pong) | Bare (pong) | dramabot | × baseline | × bare | Target | Met |"
+    )
+    assert header in table
+    assert "orjson " in table and "uvloop " in table  # the versions the figures were measured with
     for figure in (
         "`/score episode` latency, concurrency 1, p50",
         "`/score episode` throughput, concurrency 10",
         "`/rate` throughput, concurrency 10",
         "`/score episode`, 2,000-rating db, concurrency 1, p50",
-        "RSS after READY, 10 servers",
+        "RSS after READY, 10 servers, empty db",
+        "RSS after READY, 50 servers, empty db",
         "Start-up (restart), process start to commands synced",
         "Bot CPU during chatter",
         "`/score episode` latency during chatter, p50",
