@@ -53,7 +53,17 @@ import asyncpg
 import discord
 
 from bench import make_db
-from bench.run import TOKEN, _expect_content, _expect_embed, _forget, _progress, proc_cpu, proc_rss_mb
+from bench.run import (
+    TOKEN,
+    _expect_content,
+    _expect_embed,
+    _forget,
+    _progress,
+    bot_environment,
+    compile_sources,
+    proc_cpu,
+    proc_rss_mb,
+)
 from bot.console.world import stable_id
 from emulator import DiscordEmulator, EmulatorError, EmuMember, InteractionResult, shard_of
 
@@ -151,21 +161,16 @@ class Deployment:
             self.runners += [emu.add_member(emu.guilds[g], emu.add_user(f"runner-{g}")) for g in guilds]
         started = time.perf_counter()
         for number, shard_ids in enumerate(self.slices):
-            env = {
-                **{
-                    k: v
-                    for k, v in os.environ.items()
-                    if not k.startswith(("DISCORD_", "DATABASE_", "SHARD_"))
-                },
-                "DISCORD_TOKEN": TOKEN,
-                "DISCORD_API_BASE": emu.api_base,
-                "DISCORD_GATEWAY_URL": emu.gateway_url,
-                "DATABASE_URL": self.database,
-                "SHARD_COUNT": str(SHARDS),
+            env = bot_environment(
+                DISCORD_TOKEN=TOKEN,
+                DISCORD_API_BASE=emu.api_base,
+                DISCORD_GATEWAY_URL=emu.gateway_url,
+                DATABASE_URL=self.database,
+                SHARD_COUNT=str(SHARDS),
                 # INFO for the one line that says the process is ready (discord.py's on_ready).
-                "LOG_LEVEL": "INFO",
-                "PYTHONPATH": str(ROOT),
-            }
+                LOG_LEVEL="INFO",
+                PYTHONPATH=str(ROOT),
+            )
             if shard_ids is not None:
                 env["SHARD_IDS"] = shard_ids
             with (workdir / f"{self.name}-{number}.log").open("ab") as log_file:
@@ -389,6 +394,7 @@ async def benchmark(plan: Plan, only: set[str] | None = None) -> Results:
     began = time.perf_counter()
     with postgres_server() as server, tempfile.TemporaryDirectory(prefix="dramabot-cluster-") as folder:
         workdir = Path(folder)
+        compile_sources()
         meter = await PostgresMeter.find(server)
         names = [f"dramabot_bench_{os.getpid()}_{what}" for what in ("single", "pair")]
         single, pair = [await create_database(server, name) for name in names]
